@@ -1,0 +1,94 @@
+"""indicatornlp: read, classify, parse, link and audit Chinese budget-performance indicators.
+
+>>> from indicatornlp import parse_target, canonical_category
+>>> parse_target("不低于90%").comparator.value
+'≥'
+>>> canonical_category("产出指标", "进度指标").level2
+'时效指标'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import (
+    AnnotationError,
+    CorruptFilingError,
+    EmptyFilingError,
+    FilingError,
+    FilingFormatError,
+    FilingNotFoundError,
+    IndicatorNLPError,
+    LinkingError,
+    ModelError,
+    NoIndicatorTableError,
+    NoTextLayerError,
+    OutputError,
+)
+from .records import (
+    Category,
+    Cluster,
+    Comparator,
+    Filing,
+    Finding,
+    Funds,
+    Indicator,
+    Linkage,
+    Normalized,
+    Pair,
+    Position,
+    Prediction,
+    Severity,
+    Target,
+    TargetKind,
+)
+from .targets import parse_target
+from .taxonomy import canonical_category
+
+# heavy modules (scikit-learn, jieba, readers) load on first use, never at import
+_LAZY: dict[str, str] = {}
+
+__all__ = [
+    "AnnotationError",
+    "Category",
+    "Cluster",
+    "Comparator",
+    "CorruptFilingError",
+    "EmptyFilingError",
+    "Filing",
+    "FilingError",
+    "FilingFormatError",
+    "FilingNotFoundError",
+    "Finding",
+    "Funds",
+    "Indicator",
+    "IndicatorNLPError",
+    "Linkage",
+    "LinkingError",
+    "ModelError",
+    "NoIndicatorTableError",
+    "NoTextLayerError",
+    "Normalized",
+    "OutputError",
+    "Pair",
+    "Position",
+    "Prediction",
+    "Severity",
+    "Target",
+    "TargetKind",
+    "canonical_category",
+    "parse_target",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("indicatornlp")
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module 'indicatornlp' has no attribute {name!r}")

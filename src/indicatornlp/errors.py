@@ -1,0 +1,106 @@
+"""Errors a user can cause.  Each carries a code, the place (file, line or row) and what to do.
+
+>>> err = FilingFormatError("a.xyz", "unsupported suffix '.xyz'", hint="give a .pdf, .xlsx, .docx or .txt file")
+>>> str(err)
+"[E102] a.xyz: unsupported suffix '.xyz' — give a .pdf, .xlsx, .docx or .txt file"
+"""
+
+from __future__ import annotations
+
+
+class IndicatorNLPError(Exception):
+    """Base of every error a user can cause (bad file, bad model, bad annotation, bad argument value)."""
+
+    code = "E000"
+
+    def __init__(self, where: str | None, problem: str, *, hint: str | None = None) -> None:
+        self.where = where
+        self.problem = problem
+        self.hint = hint
+        text = f"[{self.code}] "
+        if where:
+            text += f"{where}: "
+        text += problem
+        if hint:
+            text += f" — {hint}"
+        super().__init__(text)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # keep the error picklable across worker processes (joblib, Dask)
+        return (_rebuild, (type(self), self.where, self.problem, self.hint))
+
+
+def _rebuild(cls: type[IndicatorNLPError], where: str | None, problem: str, hint: str | None) -> IndicatorNLPError:
+    return cls(where, problem, hint=hint)
+
+
+class FilingError(IndicatorNLPError):
+    """A filing could not be read."""
+
+    code = "E100"
+
+
+class FilingNotFoundError(FilingError):
+    """The path does not exist."""
+
+    code = "E101"
+
+
+class FilingFormatError(FilingError):
+    """The suffix or the content is not a format we read."""
+
+    code = "E102"
+
+
+class EmptyFilingError(FilingError):
+    """The file is empty."""
+
+    code = "E103"
+
+
+class CorruptFilingError(FilingError):
+    """The file claims a format but is damaged (a broken PDF, XLSX or DOCX)."""
+
+    code = "E104"
+
+
+class NoTextLayerError(FilingError):
+    """A PDF of scanned images: there is no text to read (OCR it first)."""
+
+    code = "E105"
+
+
+class NoIndicatorTableError(FilingError):
+    """The document holds no indicator table (no 三级指标 header, no category rows)."""
+
+    code = "E106"
+
+
+class ModelError(IndicatorNLPError):
+    """A model file is missing, corrupt, not a model, or made for another taxonomy version."""
+
+    code = "E200"
+
+
+class AnnotationError(IndicatorNLPError):
+    """A line of annotated data is malformed or carries an unknown label."""
+
+    code = "E300"
+
+
+class LinkingError(IndicatorNLPError):
+    """Bad options for linking (a threshold outside 0–100 …)."""
+
+    code = "E400"
+
+
+class OutputError(IndicatorNLPError):
+    """An output path that cannot be written, or an output format we do not write."""
+
+    code = "E500"
+
+
+class DataFileError(IndicatorNLPError):
+    """A data file of the package (lexicon.toml, units.toml …) is malformed: a bug of the installation."""
+
+    code = "E900"
