@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     AnnotationError,
@@ -45,8 +45,13 @@ from .records import (
 from .targets import parse_target
 from .taxonomy import canonical_category
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .readers import read_filings
+
 # heavy modules (scikit-learn, jieba, readers) load on first use, never at import
-_LAZY: dict[str, str] = {}
+_LAZY = {
+    "read_filings": "readers",
+}
 
 __all__ = [
     "AnnotationError",
@@ -78,6 +83,7 @@ __all__ = [
     "TargetKind",
     "canonical_category",
     "parse_target",
+    "read_filings",
 ]
 
 

@@ -1,0 +1,196 @@
+"""Read filings in the format they arrive in: ``read_filings(path)`` → one ``Filing`` per project.
+
+The format comes from the suffix, checked against the content, because suffixes lie (a ``.pdf`` that is a Word
+file, a ``.txt`` that is an HTML page, a ``.xls`` download that is a tab-separated table):
+
+========================  ==========================================================
+content starts with       read as
+========================  ==========================================================
+``%PDF``                  PDF (``readers.pdf``)
+``PK\\x03\\x04`` (zip)      Excel when it holds ``xl/workbook.xml``, Word when ``word/document.xml``
+``<table`` / ``<html``    HTML tables (``readers.markup``)
+lines of tabs or pipes    Markdown / tab-separated tables (``readers.markup``)
+other text                text extracted from a PDF (``readers.text``)
+========================  ==========================================================
+
+Text is read as UTF-8 (with or without a byte-order mark), else as GB 18030.
+
+>>> [f.project for f in read_filings("data/filings/songjiang-jiguan-2023.txt")]
+['党组织建设', '宣传与推广', '业务培训']
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import cast
+
+from ..errors import CorruptFilingError, EmptyFilingError, FilingFormatError, FilingNotFoundError
+from ..records import Filing
+
+__all__ = ["FORMATS", "read_filings", "sniff_format"]
+
+FORMATS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".tsv": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
+"""Suffix → format name (the ``format=`` values of ``read_filings``)."""
+
+_BINARY = {"pdf", "xlsx", "docx"}
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SUFFIXES = ", ".join(sorted(FORMATS))
+
+
+def read_filings(path: str | os.PathLike[str], *, format: str | None = None) -> list[Filing]:
+    """Every project (``Filing``) of the filing at ``path``, in document order.
+
+    ``format`` (``"text"``, ``"markdown"``, ``"html"``, ``"xlsx"``, ``"docx"``, ``"pdf"``) overrides the suffix.
+    Raises ``FilingNotFoundError``, ``FilingFormatError`` (unsupported suffix or content),
+    ``EmptyFilingError``, ``CorruptFilingError``, ``NoTextLayerError`` (a scanned PDF) or
+    ``NoIndicatorTableError``; each message names the file.
+    """
+    where = os.fspath(path)
+    file = Path(where)
+    if not file.exists():
+        raise FilingNotFoundError(where, "no such file", hint="check the path")
+    if file.is_dir():
+        raise FilingFormatError(where, "is a directory, not a filing", hint="give the files inside it")
+    if format is not None:
+        if format not in set(FORMATS.values()):
+            raise FilingFormatError(
+                where, f"unknown format {format!r}", hint=f"use one of {', '.join(sorted(set(FORMATS.values())))}"
+            )
+        claimed = format
+    else:
+        suffix = file.suffix.lower()
+        if suffix not in FORMATS:
+            raise FilingFormatError(
+                where, f"unsupported suffix {suffix or '(none)'!r}", hint=f"give a {_SUFFIXES} file, or pass format="
+            )
+        claimed = FORMATS[suffix]
+    try:
+        data = file.read_bytes()
+    except OSError as err:
+        raise FilingNotFoundError(
+            where, f"cannot be read ({err.strerror or err})", hint="check its permissions"
+        ) from None
+    if not data.strip():
+        raise EmptyFilingError(where, "the file is empty", hint="check that the download or export completed")
+    kind, text = sniff_format(data, claimed=claimed, where=where)
+    if kind in _BINARY:
+        return _binary_reader(kind, where)(where)
+    assert text is not None
+    if not text.strip():
+        raise EmptyFilingError(where, "the file holds only white space", hint="check that the export completed")
+    if kind == "html":
+        from .markup import read_html
+
+        return read_html(where, text)
+    if kind == "markdown":
+        from .markup import read_markdown
+
+        return read_markdown(where, text)
+    from .text import read_text
+
+    return read_text(where, text)
+
+
+def sniff_format(data: bytes, *, claimed: str, where: str = "") -> tuple[str, str | None]:
+    """The format the content shows (and its text, for the text formats), trusting ``claimed`` where it can.
+
+    >>> sniff_format(b"%PDF-1.7 ...", claimed="text")[0]
+    'pdf'
+    >>> sniff_format("项目名称\\t党建工作\\n一级指标\\t二级指标\\n产出指标\\t数量指标\\n".encode(), claimed="text")[0]
+    'markdown'
+    """
+    head = data[:1024]
+    if b"%PDF" in head[:1024] and head.lstrip().startswith(b"%PDF"):
+        return "pdf", None
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_kind(data, claimed, where), None
+    if head.startswith(_OLE2):
+        raise FilingFormatError(
+            where, "an old binary Office file (.xls/.doc)", hint="open it and save it as .xlsx or .docx"
+        )
+    text = _decode(data)
+    if text is None:
+        if claimed in _BINARY:
+            raise CorruptFilingError(where, f"not a {claimed.upper()} file, nor text", hint="export the filing again")
+        raise FilingFormatError(where, "binary content that is not a PDF, Excel or Word file", hint="export it again")
+    return _text_kind(text, claimed), text
+
+
+def _zip_kind(data: bytes, claimed: str, where: str) -> str:
+    import io
+
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        if claimed in ("xlsx", "docx"):
+            return claimed  # let its reader say what is broken
+        raise CorruptFilingError(where, "a damaged zip archive", hint="export the filing again") from None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if claimed in ("xlsx", "docx"):
+        return claimed
+    raise FilingFormatError(where, "a zip archive that is neither a .xlsx nor a .docx", hint="unpack it first")
+
+
+def _decode(data: bytes) -> str | None:
+    if b"\x00" in data[:4096]:
+        for encoding in ("utf-16",):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                pass
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+_TABLE_TAG = re.compile(r"<\s*(?:table|html|body|tr)\b", re.IGNORECASE)
+
+
+def _text_kind(text: str, claimed: str) -> str:
+    sample = text[:200_000]
+    if _TABLE_TAG.search(sample):
+        return "html"
+    lines = [line for line in sample.splitlines() if line.strip()]
+    tabular = sum(1 for line in lines if "\t" in line.strip() or line.count("\t") >= 2 or line.count("|") >= 2)
+    if tabular >= 3 and tabular * 4 >= len(lines):
+        return "markdown"
+    if claimed == "markdown" and tabular >= 3:
+        return "markdown"
+    return "text"
+
+
+def _binary_reader(kind: str, where: str) -> Callable[[str], list[Filing]]:
+    try:
+        module = importlib.import_module(f".{kind}", __name__)
+    except ImportError as err:
+        raise FilingFormatError(
+            where, f"reading {kind.upper()} files is not available ({err})", hint="install indicatornlp with its extras"
+        ) from None
+    reader = getattr(module, f"read_{kind}", None)
+    if reader is None:
+        raise FilingFormatError(where, f"reading {kind.upper()} files is not available", hint="update indicatornlp")
+    return cast("Callable[[str], list[Filing]]", reader)
