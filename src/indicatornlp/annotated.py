@@ -1,0 +1,224 @@
+"""Read and validate annotated indicators (``data/annotated/``): one JSONL line per indicator with its gold label.
+
+Every line is checked: malformed JSON, a missing or unknown field, a value of the wrong type, or a label outside
+the taxonomy raises ``AnnotationError`` naming ``file:line`` (an unknown label lists the allowed ones).
+
+>>> examples = read_annotated(default_annotated_dir())
+>>> sorted({e.split for e in examples})
+['holdout', 'train']
+>>> e = next(e for e in examples if e.id == "songjiang-jiguan-2023#1.06")
+>>> (e.name, e.target_raw, e.level1, e.level2, e.concept)
+('群众满意度', '>=95%', '满意度指标', '服务对象满意度指标', 'satisfaction.served')
+>>> e = next(e for e in examples if e.name == "局级干部体检费 1500 元/人")
+>>> (e.filed_level2, e.level2, e.corrected)
+('数量指标', '经济成本指标', True)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import AnnotationError
+from .taxonomy import default_taxonomy
+
+__all__ = ["Example", "default_annotated_dir", "read_annotated"]
+
+SPLITS = ("train", "holdout")
+
+_REQUIRED: dict[str, type] = {"id": str, "group": str, "source": str, "name": str, "level1": str, "level2": str}
+_OPTIONAL_STR = (
+    "region",
+    "department",
+    "project",
+    "form",
+    "level1_raw",
+    "level2_raw",
+    "target_raw",
+    "filed_level1",
+    "filed_level2",
+    "note",
+    "concept",
+)
+_OPTIONAL_BOOL = ("legacy", "reviewed")
+_FIELDS = (*_REQUIRED, *_OPTIONAL_STR, *_OPTIONAL_BOOL, "year")
+_CONCEPT = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
+_FIX = "fix the line, or run scripts/build_annotated.py if the file is generated"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Example:
+    """One annotated indicator: the filed text, the gold label, and where it comes from."""
+
+    id: str
+    """Stable id, e.g. ``pages-0003#04`` (corpus excerpt and position) or ``songjiang-jiguan-2023#1.06``."""
+    name: str
+    """三级指标 as filed."""
+    target_raw: str | None
+    """年度指标值 as filed (``None`` where the row has none)."""
+    level1: str
+    """Gold canonical 一级."""
+    level2: str
+    """Gold canonical 二级."""
+    group: str
+    """The source filing (page or file + project): rows of one group never sit on both sides of a split."""
+    concept: str | None = None
+    """Rows that measure the same thing share a concept id (``satisfaction.served``)."""
+    source: str = ""
+    """URL or file/repository path of the filing."""
+    region: str | None = None
+    department: str | None = None
+    """主管部门 (or the unit) as stated."""
+    project: str | None = None
+    """项目名称."""
+    year: int | None = None
+    form: str | None = None
+    """``目标表``, ``自评表``, ``评价表``, ``指标库`` or ``other``."""
+    level1_raw: str | None = None
+    """The filed 一级 cell, with its decorations."""
+    level2_raw: str | None = None
+    """The filed 二级 cell, with its decorations."""
+    filed_level1: str | None = None
+    """Canonical form of the filed category (kept when the gold label corrects it)."""
+    filed_level2: str | None = None
+    legacy: bool = False
+    """The filing used an older or local name or layout."""
+    reviewed: bool = False
+    """A person checked the label."""
+    note: str | None = None
+    """Why the gold label differs from the filed one (or another remark on the row)."""
+    split: str | None = None
+    """``train`` or ``holdout`` when the file sits in a directory of that name."""
+    path: str = ""
+    """The file the example was read from."""
+    line: int = 0
+    """Its line number in that file."""
+
+    @property
+    def corrected(self) -> bool:
+        """True when the gold label differs from the canonical filed label."""
+        return (self.level1, self.level2) != (self.filed_level1, self.filed_level2)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The example as a plain dict (JSON-ready)."""
+        return dataclasses.asdict(self)
+
+
+def default_annotated_dir() -> Path:
+    """The shipped annotated data: inside an installed wheel, or ``<repo>/data/annotated`` in a source checkout."""
+    packaged = resources.files("indicatornlp") / "annotated"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / "data" / "annotated"
+    if checkout.is_dir():
+        return checkout
+    raise AnnotationError(
+        str(checkout),
+        "no annotated data found (neither indicatornlp/annotated in the package nor data/annotated in a checkout)",
+        hint="reinstall the package, or pass the directory explicitly",
+    )
+
+
+def read_annotated(path: str | Path) -> list[Example]:
+    """Read and validate annotated indicators from a JSONL file or a directory.
+
+    A directory with ``train/`` and/or ``holdout/`` reads both (train first); any other directory reads its
+    ``*.jsonl`` files in name order.  Ids must be unique across everything read.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise AnnotationError(str(root), "no such file or directory", hint="give a .jsonl file or a directory of them")
+    if root.is_file():
+        files = [root]
+    else:
+        subdirs = [root / s for s in SPLITS if (root / s).is_dir()]
+        files = [f for d in subdirs or [root] for f in sorted(d.glob("*.jsonl"))]
+        if not files:
+            raise AnnotationError(str(root), "no .jsonl files here", hint="give a directory holding train/ or *.jsonl")
+    examples: list[Example] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        for example in _read_file(file):
+            where = f"{example.path}:{example.line}"
+            if example.id in seen:
+                raise AnnotationError(where, f"duplicate id {example.id!r} (first at {seen[example.id]})", hint=_FIX)
+            seen[example.id] = where
+            examples.append(example)
+    return examples
+
+
+def _read_file(file: Path) -> list[Example]:
+    split = file.parent.name if file.parent.name in SPLITS else None
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as e:
+        raise AnnotationError(str(file), f"not UTF-8 text ({e.reason} at byte {e.start})", hint=_FIX) from None
+    examples = []
+    for number, text in enumerate(lines, 1):
+        if text.strip():
+            examples.append(_parse_line(text, f"{file}:{number}", split=split, path=str(file), line=number))
+    return examples
+
+
+def _parse_line(text: str, where: str, *, split: str | None, path: str, line: int) -> Example:
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise AnnotationError(where, f"malformed JSON: {e.msg} at column {e.colno}", hint=_FIX) from None
+    if not isinstance(record, dict):
+        raise AnnotationError(where, f"expected a JSON object, found {type(record).__name__}", hint=_FIX)
+    unknown = sorted(set(record) - set(_FIELDS))
+    if unknown:
+        raise AnnotationError(where, f"unknown field {unknown[0]!r}", hint=f"the fields are: {', '.join(_FIELDS)}")
+    for name, kind in _REQUIRED.items():
+        value = record.get(name)
+        if value is None:
+            raise AnnotationError(where, f"missing field {name!r}", hint=_FIX)
+        if not isinstance(value, kind) or (isinstance(value, str) and not value.strip()):
+            raise AnnotationError(where, f"field {name!r} must be a non-empty string, not {value!r}", hint=_FIX)
+    for name in _OPTIONAL_STR:
+        if record.get(name) is not None and not isinstance(record[name], str):
+            raise AnnotationError(where, f"field {name!r} must be a string or null, not {record[name]!r}", hint=_FIX)
+    for name in _OPTIONAL_BOOL:
+        if name in record and not isinstance(record[name], bool):
+            raise AnnotationError(where, f"field {name!r} must be true or false, not {record[name]!r}", hint=_FIX)
+    year = record.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise AnnotationError(where, f"field 'year' must be an integer or null, not {year!r}", hint=_FIX)
+    _check_label(record["level1"], record["level2"], where, what="")
+    if record.get("filed_level1") is not None or record.get("filed_level2") is not None:
+        _check_label(record.get("filed_level1"), record.get("filed_level2"), where, what="filed ")
+    concept = record.get("concept")
+    if concept is not None and not _CONCEPT.match(concept):
+        raise AnnotationError(
+            where, f"concept {concept!r} is not a dotted lower-case id", hint="write it like satisfaction.served"
+        )
+    fields = {k: record[k] for k in _FIELDS if k in record}
+    fields.setdefault("target_raw", None)
+    return Example(**fields, split=split, path=path, line=line)
+
+
+def _check_label(level1: str | None, level2: str | None, where: str, *, what: str) -> None:
+    taxonomy = default_taxonomy()
+    if level2 is None:
+        # a filed label may lack its 二级 (满意度指标 filed alone): the 一级 must still be canonical
+        if level1 not in taxonomy.level1_names:
+            raise AnnotationError(
+                where, f"unknown {what}一级 {level1!r}", hint=f"allowed: {', '.join(taxonomy.level1_names)}"
+            )
+        return
+    if level2 not in taxonomy.level2_names:
+        raise AnnotationError(
+            where, f"unknown {what}二级 {level2!r}", hint=f"allowed: {', '.join(taxonomy.level2_names)}"
+        )
+    parent = taxonomy.parent(level2)
+    if level1 != parent:
+        raise AnnotationError(
+            where,
+            f"{what}一级 {level1!r} does not match {what}二级 {level2!r}",
+            hint=f"the 一级 of {level2} is {parent}",
+        )
