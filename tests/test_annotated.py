@@ -30,8 +30,12 @@ def examples() -> list[Example]:
 # ---- integrity -----------------------------------------------------------------------------------------
 
 
-def test_the_shipped_data_is_found_in_the_checkout() -> None:
-    assert DATA == REPO / "data" / "annotated"
+def test_the_package_finds_the_annotated_data_of_this_checkout() -> None:
+    """In a source checkout it is data/annotated; in a wheel, the copy packaged from it."""
+    checkout = REPO / "data" / "annotated"
+    files = sorted(p.relative_to(checkout) for p in checkout.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(DATA) for p in DATA.rglob("*") if p.is_file())
+    assert all((DATA / f).read_bytes() == (checkout / f).read_bytes() for f in files)
 
 
 def test_every_file_parses_and_ids_are_unique(examples: list[Example]) -> None:

@@ -28,12 +28,13 @@ LAYERS = {
     "readers": 3,
     "model": 4,
     "linking": 5,
-    "audit": 5,
+    "rules": 5,
     "report": 6,
     "api": 6,
-    "batch": 7,
-    "cli": 8,
-    "__main__": 9,
+    "audit": 7,
+    "batch": 8,
+    "cli": 9,
+    "__main__": 10,
 }
 
 

@@ -7,8 +7,6 @@ The gold is ``tests/fixtures/seed_rows.json`` (written by hand from the seeds); 
 from __future__ import annotations
 
 import html
-import json
-from decimal import Decimal
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -22,40 +20,10 @@ from indicatornlp.readers import sniff_format
 from indicatornlp.readers._table import Cell, filings_from_rows
 from indicatornlp.readers.markup import html_rows, read_html
 from indicatornlp.text import normalize_text
+from seeds import CORPUS_ROWS, FILINGS, GOLD, check_metadata, gold_rows, rows
 
-ROOT = Path(__file__).resolve().parents[1]
-FILINGS = ROOT / "data" / "filings"
-GOLD: list[dict[str, Any]] = json.loads((ROOT / "tests" / "fixtures" / "seed_rows.json").read_text("utf-8"))
-CORPUS_ROWS = [json.loads(line) for line in (ROOT / "data/corpus/pages/rows.jsonl").read_text("utf-8").splitlines()]
 ZUZHIBU = "songjiang-zuzhibu-2022.md"
 ZGOLD = [g for g in GOLD if g["source"] == ZUZHIBU]
-
-
-def rows(filing: Any) -> list[tuple[Any, ...]]:
-    return [
-        (i.level1_raw, i.level2_raw, i.name, i.target_raw, canonical_category(i.level1_raw, i.level2_raw))
-        for i in filing.indicators
-    ]
-
-
-def gold_rows(project: dict[str, Any]) -> list[tuple[Any, ...]]:
-    return [
-        (
-            i["level1_raw"],
-            i["level2_raw"],
-            i["name"],
-            i["target_raw"],
-            canonical_category(i["level1_raw"], i["level2_raw"]),
-        )
-        for i in project["indicators"]
-    ]
-
-
-def check_metadata(filing: Any, gold: dict[str, Any]) -> None:
-    got = {k: getattr(filing, k) for k in ("project", "department", "unit", "year", "category", "goal")}
-    assert got == {k: gold[k] for k in got}
-    assert {k: getattr(filing.funds, k) for k in gold["funds"]} == {k: Decimal(v) for k, v in gold["funds"].items()}
-    assert (filing.start.isoformat(), filing.end.isoformat()) == (gold["start"], gold["end"])
 
 
 # ---- the seed: songjiang-zuzhibu-2022.md (tabs, shifted cells, an <h2> in a cell) ----------------------------

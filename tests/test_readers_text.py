@@ -7,7 +7,6 @@ of ``data/filings/corpus/`` are checked against the rows a person took from them
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,42 +26,11 @@ from indicatornlp import (
 from indicatornlp.cli import cli
 from indicatornlp.readers.text import read_text
 from indicatornlp.text import normalize_text
-
-ROOT = Path(__file__).resolve().parents[1]
-FILINGS = ROOT / "data" / "filings"
-GOLD: list[dict[str, Any]] = json.loads((ROOT / "tests" / "fixtures" / "seed_rows.json").read_text("utf-8"))
-CORPUS_ROWS = [json.loads(line) for line in (ROOT / "data/corpus/pages/rows.jsonl").read_text("utf-8").splitlines()]
+from seeds import CORPUS_ROWS, FILINGS, GOLD, check_metadata, gold_rows, rows
 
 
 def gold_of(source: str) -> list[dict[str, Any]]:
     return [g for g in GOLD if g["source"] == source]
-
-
-def rows(filing: Any) -> list[tuple[Any, ...]]:
-    return [
-        (i.level1_raw, i.level2_raw, i.name, i.target_raw, canonical_category(i.level1_raw, i.level2_raw))
-        for i in filing.indicators
-    ]
-
-
-def gold_rows(project: dict[str, Any]) -> list[tuple[Any, ...]]:
-    return [
-        (
-            i["level1_raw"],
-            i["level2_raw"],
-            i["name"],
-            i["target_raw"],
-            canonical_category(i["level1_raw"], i["level2_raw"]),
-        )
-        for i in project["indicators"]
-    ]
-
-
-def check_metadata(filing: Any, gold: dict[str, Any]) -> None:
-    got = {k: getattr(filing, k) for k in ("project", "department", "unit", "year", "category", "goal")}
-    assert got == {k: gold[k] for k in got}
-    assert {k: getattr(filing.funds, k) for k in gold["funds"]} == {k: Decimal(v) for k, v in gold["funds"].items()}
-    assert (filing.start.isoformat(), filing.end.isoformat()) == (gold["start"], gold["end"])
 
 
 # ---- the seed: songjiang-jiguan-2023.txt -------------------------------------------------------------------

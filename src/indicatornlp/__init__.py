@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+# audit() shares its name with its (light) module: bound here, eagerly, so that importing the submodule later
+# (api.py does) cannot replace the function by the module on the package
+from .audit import audit
 from .errors import (
     AnnotationError,
     CorruptFilingError,
@@ -46,10 +49,19 @@ from .targets import parse_target
 from .taxonomy import canonical_category
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .api import Normalizer, normalize
+    from .linking import link
+    from .model import Model, load_model, train
     from .readers import read_filings
 
 # heavy modules (scikit-learn, jieba, readers) load on first use, never at import
 _LAZY = {
+    "normalize": "api",
+    "Normalizer": "api",
+    "link": "linking",
+    "Model": "model",
+    "load_model": "model",
+    "train": "model",
     "read_filings": "readers",
 }
 
@@ -70,10 +82,12 @@ __all__ = [
     "IndicatorNLPError",
     "Linkage",
     "LinkingError",
+    "Model",
     "ModelError",
     "NoIndicatorTableError",
     "NoTextLayerError",
     "Normalized",
+    "Normalizer",
     "OutputError",
     "Pair",
     "Position",
@@ -81,9 +95,14 @@ __all__ = [
     "Severity",
     "Target",
     "TargetKind",
+    "audit",
     "canonical_category",
+    "link",
+    "load_model",
+    "normalize",
     "parse_target",
     "read_filings",
+    "train",
 ]
 
 

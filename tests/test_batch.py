@@ -1,0 +1,326 @@
+"""Batch tagging: folders of real filings in, one row per indicator out (CSV, JSONL, XLSX), bad files reported.
+
+The inputs are copies of the seed filings in data/filings/ (every format the readers have there), in temporary
+folders, next to broken files made the way they arrive broken (an empty file, a truncated workbook, a file of
+another kind).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from indicatornlp import OutputError
+from indicatornlp import batch as batch_module
+from indicatornlp.batch import (
+    FINDING_COLUMNS,
+    ROW_COLUMNS,
+    SUMMARY_COLUMNS,
+    FileResult,
+    find_files,
+    output_paths,
+    tag_file,
+    tag_paths,
+    tag_to_file,
+)
+from indicatornlp.cli import cli
+
+readers = pytest.importorskip("indicatornlp.readers")
+if not hasattr(readers, "read_filings"):  # pragma: no cover - while the readers are being written
+    pytest.skip("the readers have not landed yet", allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parents[1]
+FILINGS = ROOT / "data" / "filings"
+SEEDS = sorted(FILINGS.glob("songjiang-*.txt")) + sorted(FILINGS.glob("songjiang-*.md"))
+
+
+def _indicator_count(paths: list[Path]) -> int:
+    return sum(len(f.indicators) for p in paths for f in readers.read_filings(p))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Two seed filings, one of them twice in a sub-folder."""
+    d = tmp_path / "in"
+    (d / "2022").mkdir(parents=True)
+    for seed in SEEDS:
+        shutil.copy(seed, d / seed.name)
+    shutil.copy(SEEDS[0], d / "2022" / SEEDS[0].name)
+    return d
+
+
+def _bad_files(d: Path) -> dict[str, Path]:
+    bad = {
+        "empty": d / "empty.txt",
+        "corrupt": d / "truncated.xlsx",
+        "unsupported": d / "notes.json",
+    }
+    bad["empty"].write_bytes(b"")
+    bad["corrupt"].write_bytes(b"PK\x03\x04" + b"\x00" * 40)  # a zip header and nothing after it
+    bad["unsupported"].write_text('{"项目名称": "党建工作"}', encoding="utf-8")
+    return bad
+
+
+def _read_table(path: Path) -> list[dict[str, Any]]:
+    if path.suffix == ".jsonl":
+        return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _sheets(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+    finally:
+        book.close()
+
+
+def _snapshot(out: Path) -> Any:
+    """The content of a run's output, comparable across runs."""
+    if out.suffix == ".xlsx":
+        return _sheets(out)
+    return {table: path.read_bytes() for table, path in output_paths(out).items()}
+
+
+def _leftovers(d: Path) -> list[str]:
+    return sorted(p.name for p in d.iterdir() if p.name.endswith(".tmp"))
+
+
+# ---- finding files -----------------------------------------------------------------------------------------
+
+
+def test_find_files_walks_sorted_skips_hidden_and_the_output(folder: Path) -> None:
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "HEAD").write_text("ref", encoding="utf-8")
+    (folder / "~$lock.xlsx").write_bytes(b"")
+    (folder / "out.csv").write_text("", encoding="utf-8")
+    files, skipped = find_files([folder, folder / "missing.pdf"], exclude=[folder / "out.csv"])
+    names = [Path(f).relative_to(folder).as_posix() for f in files]
+    assert names == ["2022/" + SEEDS[0].name, SEEDS[0].name, SEEDS[1].name, "missing.pdf"]
+    assert sorted(Path(s).name for s in skipped) == [".DS_Store", ".git", "~$lock.xlsx"]
+
+
+def test_output_suffix_must_be_one_we_write(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match=r"\[E500\].*'.txt'.*\.csv, \.jsonl or \.xlsx"):
+        tag_to_file([tmp_path], tmp_path / "out.txt")
+
+
+# ---- tagging ------------------------------------------------------------------------------------------------
+
+
+def test_tag_paths_gives_one_row_per_indicator(folder: Path) -> None:
+    result = tag_paths([folder], model=False)
+    files = sorted(folder.rglob("songjiang-*"))
+    assert result.files == 3 and not result.failures
+    assert len(result.rows) == result.indicators == _indicator_count(files)
+    assert all(tuple(r) == ROW_COLUMNS for r in result.rows)
+    assert all(tuple(f) == FINDING_COLUMNS for f in result.findings)
+    assert all(tuple(s) == SUMMARY_COLUMNS for s in result.summaries)
+    assert result.filings == len(result.summaries) == 3 + 6 + 3
+    # the audit's findings are on the rows they concern
+    cost = [r for r in result.rows if str(r["name"]).replace(" ", "").startswith("局级干部体检费")]
+    assert cost and all("A131" in r["findings"] for r in cost)
+    assert all(r["level2"] == "数量指标" and r["kind"] for r in cost)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".xlsx"])
+def test_tag_to_file_writes_every_table(folder: Path, tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"tags{suffix}"
+    result = tag_to_file([folder], out, model=False)
+    expected = tag_paths([folder], model=False)
+    assert result.indicators == len(expected.rows) and result.filings == expected.filings
+    if suffix == ".xlsx":
+        sheets = _sheets(out)
+        assert list(sheets) == ["indicators", "findings", "summary"]
+        assert sheets["indicators"][0] == ROW_COLUMNS and len(sheets["indicators"]) == len(expected.rows) + 1
+        assert len(sheets["findings"]) == len(expected.findings) + 1
+        assert len(sheets["summary"]) == len(expected.summaries) + 1
+        names = [r[ROW_COLUMNS.index("name")] for r in sheets["indicators"][1:]]
+    else:
+        paths = output_paths(out)
+        rows = _read_table(paths["indicators"])
+        assert len(rows) == len(expected.rows) and list(rows[0]) == list(ROW_COLUMNS)
+        assert len(_read_table(paths["findings"])) == len(expected.findings)
+        assert len(_read_table(paths["summary"])) == len(expected.summaries)
+        names = [r["name"] for r in rows]
+    assert names == [r["name"] for r in expected.rows]
+    assert _leftovers(tmp_path) == []
+
+
+def test_csv_cells_are_plain_text(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tags.csv"
+    tag_to_file([folder], out, model=False)
+    rows = _read_table(out)
+    row = next(r for r in rows if r["name"] == "群众满意度")
+    assert (row["comparator"], row["value"], row["unit"], row["mismatch"]) == ("≥", "95", "%", "false")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # a byte-order mark, so that Excel reads UTF-8
+
+
+def test_bad_files_are_reported_and_good_rows_written(folder: Path, tmp_path: Path) -> None:
+    bad = _bad_files(folder)
+    out = tmp_path / "tags.csv"
+    result = CliRunner().invoke(cli, ["tag", str(folder), "-o", str(out), "--no-model"])
+    assert result.exit_code == 1, result.output
+    for path in bad.values():
+        assert str(path) in result.stderr
+    findings = _read_table(output_paths(out)["findings"])
+    failed = {f["source"]: f for f in findings if f["code"] == "F001"}
+    assert set(failed) == {str(p) for p in bad.values()}
+    assert "[E103]" in failed[str(bad["empty"])]["message"]
+    assert all(f["severity"] == "error" and f["message"] for f in failed.values())
+    summary = _read_table(output_paths(out)["summary"])
+    assert {s["source"] for s in summary if s["status"].startswith("failed")} == set(failed)
+    assert len(_read_table(out)) == _indicator_count(sorted(folder.rglob("songjiang-*")))
+
+
+def test_an_unexpected_error_is_a_finding_not_a_crash(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = readers.read_filings
+
+    def buggy(path: Any, **kw: Any) -> Any:
+        if Path(path).suffix == ".md":
+            raise ValueError("list index out of range")
+        return real(path, **kw)
+
+    monkeypatch.setattr(readers, "read_filings", buggy)
+    result = tag_paths([folder], model=False)
+    (failure,) = result.failures
+    assert failure.code == "F002" and "ValueError" in failure.message and "bug" in failure.message
+    assert result.rows  # the other files were tagged
+
+
+def test_interrupt_leaves_no_file_behind(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "tags.csv"
+    calls: list[str] = []
+    seen: list[int] = []
+
+    def interrupted(path: str, **kw: Any) -> FileResult:
+        calls.append(path)
+        if len(calls) == 3:
+            # the first files' rows are already streamed to temporary files next to the output
+            seen.append(len(_leftovers(tmp_path)))
+            raise KeyboardInterrupt
+        return tag_file(path, **kw)
+
+    monkeypatch.setattr(batch_module, "tag_file", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        tag_to_file([folder], out, model=False)
+    assert seen == [3]  # tags.csv, tags.findings.csv and tags.summary.csv were being written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+    calls.clear()
+    result = CliRunner().invoke(cli, ["tag", str(folder), "-o", str(tmp_path / "tags.xlsx"), "--no-model"])
+    assert result.exit_code == 130 and "interrupted" in result.stderr
+    assert seen == [3, 1]  # one workbook
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".xlsx"])
+def test_resume_equals_a_full_run(folder: Path, tmp_path: Path, suffix: str) -> None:
+    late = folder / "2022" / SEEDS[1].name
+    part, full = tmp_path / f"part{suffix}", tmp_path / f"full{suffix}"
+    first = tag_to_file([folder], part, model=False)
+    assert first.reused == 0
+    shutil.copy(SEEDS[1], late)  # a new submission arrives
+    empty = folder / "empty.txt"
+    empty.write_bytes(b"")  # and a broken one
+    second = tag_to_file([folder], part, model=False, resume=True)
+    assert second.reused == 3 and second.files == 5 and len(second.failures) == 1
+    tag_to_file([folder], full, model=False)
+    assert _snapshot(part) == _snapshot(full)
+
+    # the broken file is fixed: it is read again; the others are taken over
+    shutil.copy(SEEDS[0], empty)
+    third = tag_to_file([folder], part, model=False, resume=True)
+    assert third.reused == 4 and not third.failures
+    tag_to_file([folder], full, model=False)
+    assert _snapshot(part) == _snapshot(full)
+    assert _leftovers(tmp_path) == []
+
+
+def test_resume_reads_a_changed_file_again(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tags.jsonl"
+    tag_to_file([folder], out, model=False)
+    changed = folder / SEEDS[0].name
+    changed.write_text(changed.read_text("utf-8").replace("群众满意度", "服务对象满意度"), encoding="utf-8")
+    result = tag_to_file([folder], out, model=False, resume=True)
+    assert result.reused == 2
+    names = {r["name"] for r in _read_table(out) if r["source"] == str(changed)}
+    assert "服务对象满意度" in names and "群众满意度" not in names
+
+
+def test_resume_without_previous_output_is_a_full_run(folder: Path, tmp_path: Path) -> None:
+    result = tag_to_file([folder], tmp_path / "tags.csv", model=False, resume=True)
+    assert result.reused == 0 and result.files == 3
+
+
+def test_local_workers_give_the_same_output(folder: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    tag_to_file([folder], one, model=False, jobs=1)
+    tag_to_file([folder], two, model=False, jobs=2)
+    assert _snapshot(one) == _snapshot(two)
+
+
+def test_cli_is_quiet_off_a_terminal(folder: Path, tmp_path: Path) -> None:
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    result = CliRunner().invoke(cli, ["tag", str(folder), "-o", str(tmp_path / "t.csv"), "--no-model"])
+    assert result.exit_code == 0, result.output
+    assert "%|" not in result.stderr  # no progress bar when stderr is not a terminal
+    assert "skipped 1 hidden file" in result.stderr and "tagged" in result.stderr
+    quiet = CliRunner().invoke(cli, ["tag", str(folder), "-o", str(tmp_path / "q.csv"), "--no-model", "-q"])
+    assert quiet.exit_code == 0 and "tagged" not in quiet.stderr
+
+
+def test_cli_dask_backend_needs_a_scheduler(folder: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["tag", str(folder), "-o", str(tmp_path / "t.csv"), "--backend", "dask"])
+    assert result.exit_code == 2 and "--scheduler" in result.stderr
+
+
+def test_cli_unreachable_scheduler_is_one_clear_line(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(batch_module, "_CONNECT_TIMEOUT", 1)
+    args = ["tag", str(folder), "-o", str(tmp_path / "t.csv"), "--no-model", "--backend", "dask"]
+    result = CliRunner().invoke(cli, [*args, "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1 and "[E600]" in result.stderr and "Traceback" not in result.stderr
+    assert _leftovers(tmp_path) == [] and not (tmp_path / "t.csv").exists()
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_same_output(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Relative paths, and workers started in another working directory (as on a real cluster)."""
+    distributed = pytest.importorskip("distributed")
+    _bad_files(folder)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+    ) as cluster:
+        monkeypatch.chdir(tmp_path)
+        local, remote = Path("local.csv"), Path("dask.csv")
+        expected = tag_to_file(["in"], local, model=False)
+        result = tag_to_file(["in"], remote, model=False, backend="dask", scheduler=cluster.scheduler_address)
+    assert result.files == expected.files == 6 and len(result.failures) == 3
+    assert _snapshot(local) == _snapshot(remote)
+
+
+def test_tag_with_the_shipped_model_fills_the_prediction(folder: Path) -> None:
+    result = tag_paths([folder / SEEDS[0].name])
+    assert not result.failures and result.rows
+    assert all(r["predicted_level2"] and 0 < r["confidence"] <= 1 for r in result.rows)
+    assert not any("A200" in s["codes"] for s in result.summaries)
+    satisfaction = [r for r in result.rows if r["name"] == "群众满意度"]
+    assert satisfaction and all(r["predicted_level2"] == "服务对象满意度指标" for r in satisfaction)
