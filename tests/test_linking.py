@@ -37,8 +37,8 @@ from indicatornlp.linking import (
     measure_of,
     read_indicators,
     score_names,
-    split_name_target,
 )
+from indicatornlp.targets import split_indicator
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "corpus"
@@ -126,8 +126,8 @@ def test_measure_of(name: str, measure: str | None, compared: str) -> None:
         pytest.param("培训人次", ("培训人次", ""), id="bare-name"),
     ],
 )
-def test_split_name_target(text: str, want: tuple[str, str]) -> None:
-    assert split_name_target(text) == want
+def test_link_splits_names_as_normalize_does(text: str, want: tuple[str, str]) -> None:
+    assert split_indicator(text) == want
 
 
 # ---- linking: the examples and the gold's hard negatives ----------------------------------------

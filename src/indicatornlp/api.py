@@ -40,7 +40,6 @@ import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -48,7 +47,7 @@ import numpy as np
 from .model import Model, clean_name, load_model
 from .records import Indicator, Normalized, Target, TargetKind
 from .rules import indicator_findings
-from .targets import as_excel_date, parse_target, vocabulary
+from .targets import as_excel_date, parse_target, split_indicator
 from .taxonomy import canonical_category, default_taxonomy
 
 __all__ = ["MISMATCH_CONFIDENCE", "Normalizer", "normalize", "split_indicator", "target_in_context"]
@@ -78,55 +77,6 @@ class _Input(NamedTuple):
     @property
     def key(self) -> tuple[str, str, str | None, str | None, int | None]:
         return (self.name, self.target, self.level1, self.level2, self.year)
-
-
-@cache
-def _comparator_start() -> re.Pattern[str]:
-    """Where a target may start inside a name written without a space: a comparator symbol or word."""
-    words = [w for w in vocabulary().comparators if len(w) > 1 or not ("\u4e00" <= w <= "\u9fff")]
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-
-
-def _is_target(text: str) -> bool:
-    t = parse_target(text)
-    if "with_text" in t.flags:  # a quantity inside a phrase: the phrase is more name than target
-        return False
-    if t.kind is TargetKind.EMPTY:
-        return "placeholder" in t.flags
-    return t.kind is not TargetKind.TEXT
-
-
-@lru_cache(maxsize=65536)
-def split_indicator(text: str) -> tuple[str, str]:
-    """Split a name written with its target: at the first space, or comparator, where a target starts.
-
-    A space starts a target when what follows parses as one (a number, a deadline, a quality or a direction word);
-    a comparator (``≥``, ``不低于``) does when what follows it is a number, a deadline or a placeholder.
-
-    >>> split_indicator("群众满意度 >=95%")
-    ('群众满意度', '>=95%')
-    >>> split_indicator("培训人次≥100人次")
-    ('培训人次', '≥100人次')
-    >>> split_indicator("党务工作能力 提升")
-    ('党务工作能力', '提升')
-    >>> split_indicator("服务对象满 意度")
-    ('服务对象满 意度', '')
-    """
-    stripped = text.strip()
-    for m in re.finditer(r"\s+", stripped):
-        head, tail = stripped[: m.start()], stripped[m.end() :]
-        if clean_name(head) and _is_target(tail):
-            return head, tail
-    for m in _comparator_start().finditer(stripped):
-        head, tail = stripped[: m.start()], stripped[m.start() :]
-        if not clean_name(head):
-            continue
-        t = parse_target(tail)
-        if "with_text" not in t.flags and (
-            t.kind in (TargetKind.NUMERIC, TargetKind.DEADLINE) or "placeholder" in t.flags
-        ):
-            return head.rstrip(), tail
-    return stripped, ""
 
 
 def _value(value: object) -> str | None:

@@ -54,7 +54,7 @@ import numpy.typing as npt
 
 from .errors import FilingError, FilingFormatError, FilingNotFoundError, LinkingError
 from .records import Cluster, Comparator, Indicator, Linkage, Normalized, Pair, Target, TargetKind
-from .targets import parse_target
+from .targets import parse_target, split_indicator
 from .taxonomy import canonical_category, default_taxonomy
 from .text import normalize_text, strip_numbering
 
@@ -73,7 +73,6 @@ __all__ = [
     "name_features",
     "read_indicators",
     "score_names",
-    "split_name_target",
 ]
 
 Int = npt.NDArray[np.int64]
@@ -324,9 +323,6 @@ _LEVEL2_KEYS = ("level2", "level2_raw", "l2_raw", "二级指标")
 _SOURCE_KEYS = ("source", "source_url", "path", "file")
 _ID_KEYS = ("id",)
 
-_TARGET_START = re.compile(
-    r"[≥≤<>=＜＞＝≧≦~～±]|\d|不低于|不少于|不高于|不超过|不大于|不小于|大于|小于|至少|达到|低于|高于|约"
-)
 _INFORMATIVE_KINDS = frozenset({TargetKind.NUMERIC, TargetKind.DEADLINE, TargetKind.QUALITATIVE, TargetKind.DIRECTION})
 
 
@@ -342,25 +338,6 @@ class _Item:
 @lru_cache(maxsize=1 << 18)
 def _parse(raw: str) -> Target | None:
     return parse_target(raw) if raw.strip() else None
-
-
-def split_name_target(text: str) -> tuple[str, str]:
-    """Split ``"群众满意度 >=95%"`` into name and target at the first space after which a target begins.
-
-    >>> split_name_target("群众满意度 >=95%")
-    ('群众满意度', '>=95%')
-    >>> split_name_target("培训人次")
-    ('培训人次', '')
-    """
-    parts = text.split()
-    for i in range(1, len(parts)):
-        tail = " ".join(parts[i:])
-        if _TARGET_START.match(tail):
-            return " ".join(parts[:i]), tail
-        target = _parse(tail)
-        if target is not None and target.kind in _INFORMATIVE_KINDS:
-            return " ".join(parts[:i]), tail
-    return text.strip(), ""
 
 
 def _first(mapping: Mapping[str, Any], keys: Sequence[str]) -> str | None:
@@ -391,13 +368,13 @@ def _item(position: int, value: object) -> _Item:
         target = _parse(value.target_raw)
         return _Item(value.name, clean_name(value.name), _level2_of(value.level1_raw, value.level2_raw), target, source)
     if isinstance(value, str):
-        name, raw_target = split_name_target(value)
+        name, raw_target = split_indicator(value)
         return _Item(name, clean_name(name), None, _parse(raw_target), None)
     if isinstance(value, Mapping):
         name = _first(value, _NAME_KEYS) or ""
         raw_target = _first(value, _TARGET_KEYS) or ""
         if raw_target == "" and " " in name.strip():
-            name, raw_target = split_name_target(name)
+            name, raw_target = split_indicator(name)
         level2 = _level2_of(_first(value, _LEVEL1_KEYS), _first(value, _LEVEL2_KEYS))
         return _Item(name, clean_name(name), level2, _parse(raw_target), _first(value, _SOURCE_KEYS))
     raise TypeError(

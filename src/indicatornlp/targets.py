@@ -66,7 +66,7 @@ from .errors import DataFileError
 from .records import Comparator, Target, TargetKind
 from .text import normalize_text
 
-__all__ = ["as_excel_date", "excel_serial_date", "parse_target"]
+__all__ = ["as_excel_date", "excel_serial_date", "parse_target", "split_indicator"]
 
 # Excel's day 0 (it counts 1900 as a leap year, so serials after February 1900 count from here)
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
@@ -927,3 +927,58 @@ def as_excel_date(target: Target) -> Target:
     return dataclasses.replace(
         target, kind=TargetKind.DEADLINE, value=None, date=excel_serial_date(int(target.value)), flags=flags
     )
+
+
+# ---- a name written with its target ---------------------------------------------------------------------
+
+_NAMED = re.compile(rf"[{_CJK}A-Za-z]")
+
+
+@cache
+def _comparator_start() -> re.Pattern[str]:
+    """Where a target may start inside a name written without a space: a comparator symbol or word."""
+    words = [w for w in vocabulary().comparators if len(w) > 1 or not ("\u4e00" <= w <= "\u9fff")]
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _is_target(text: str) -> bool:
+    t = parse_target(text)
+    if "with_text" in t.flags:  # a quantity inside a phrase: the phrase is more name than target
+        return False
+    if t.kind is TargetKind.EMPTY:
+        return "placeholder" in t.flags
+    return t.kind is not TargetKind.TEXT
+
+
+@lru_cache(maxsize=65536)
+def split_indicator(text: str) -> tuple[str, str]:
+    """Split a name written with its target: at the first space, or comparator, where a target starts.
+
+    A space starts a target when what follows parses as one (a number, a deadline, a quality or a direction word);
+    a comparator (``≥``, ``不低于``) does when what follows it is a number, a deadline or a placeholder.  The
+    part before must hold a name (a Chinese or Latin letter).
+
+    >>> split_indicator("群众满意度 >=95%")
+    ('群众满意度', '>=95%')
+    >>> split_indicator("培训人次≥100人次")
+    ('培训人次', '≥100人次')
+    >>> split_indicator("党务工作能力 提升")
+    ('党务工作能力', '提升')
+    >>> split_indicator("服务对象满 意度")
+    ('服务对象满 意度', '')
+    """
+    stripped = text.strip()
+    for m in re.finditer(r"\s+", stripped):
+        head, tail = stripped[: m.start()], stripped[m.end() :]
+        if _NAMED.search(head) and _is_target(tail):
+            return head, tail
+    for m in _comparator_start().finditer(stripped):
+        head, tail = stripped[: m.start()], stripped[m.start() :]
+        if not _NAMED.search(head):
+            continue
+        t = parse_target(tail)
+        if "with_text" not in t.flags and (
+            t.kind in (TargetKind.NUMERIC, TargetKind.DEADLINE) or "placeholder" in t.flags
+        ):
+            return head.rstrip(), tail
+    return stripped, ""
