@@ -437,8 +437,9 @@ GARBAGE = [
 def test_garbage_given_to_the_reader(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"garbage.{suffix}"
     path.write_bytes(data)
-    with pytest.raises(CorruptFilingError, match=re.escape(str(path))):
-        READERS[suffix](path)
+    for reader in (READERS[suffix], read_filings):
+        with pytest.raises(CorruptFilingError, match=re.escape(str(path))):
+            reader(path)
 
 
 def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:

@@ -346,3 +346,11 @@ def test_cli_table_and_csv() -> None:
 def test_cli_read_has_help() -> None:
     result = CliRunner().invoke(cli, ["read", "--help"])
     assert result.exit_code == 0 and "--jsonl" in result.stdout
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".xlsx", ".docx"])
+def test_a_suffix_that_lies_is_corrected_by_the_content(tmp_path: Path, suffix: str) -> None:
+    seed = FILINGS / "songjiang-jiguan-2023.txt"
+    disguised = tmp_path / f"jiguan{suffix}"
+    disguised.write_bytes(seed.read_bytes())
+    assert [rows(f) for f in read_filings(disguised)] == [rows(f) for f in read_filings(seed)]

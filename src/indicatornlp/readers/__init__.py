@@ -29,7 +29,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
-from ..errors import CorruptFilingError, EmptyFilingError, FilingFormatError, FilingNotFoundError
+from ..errors import (
+    CorruptFilingError,
+    EmptyFilingError,
+    FilingFormatError,
+    FilingNotFoundError,
+    NoIndicatorTableError,
+)
 from ..records import Filing
 
 __all__ = ["FORMATS", "read_filings", "sniff_format"]
@@ -95,6 +101,20 @@ def read_filings(path: str | os.PathLike[str], *, format: str | None = None) -> 
     assert text is not None
     if not text.strip():
         raise EmptyFilingError(where, "the file holds only white space", hint="check that the export completed")
+    try:
+        return _read_text_kind(kind, where, text)
+    except NoIndicatorTableError:
+        if claimed not in _BINARY:
+            raise
+        # a suffix that lies is forgiven only when the text is a filing after all
+        raise CorruptFilingError(
+            where,
+            f"not a {claimed.upper()} file: it holds text with no indicator table",
+            hint="export the filing again",
+        ) from None
+
+
+def _read_text_kind(kind: str, where: str, text: str) -> list[Filing]:
     if kind == "html":
         from .markup import read_html
 
