@@ -70,8 +70,9 @@ for ind in filings[0].indicators:
     (
         "md",
         "## 2. Normalize: classify every indicator and parse its target\n\n"
-        "The shipped model (jieba words + character n-grams + target features, a calibrated linear classifier) "
-        "loads on first use. `mismatch` marks rows whose filed 二级 the model doubts.",
+        "The shipped model (character n-grams of the name + features of the parsed target, "
+        "a multinomial logistic regression) loads on first use. "
+        "`mismatch` marks rows whose filed 二级 the model doubts.",
     ),
     (
         "code",

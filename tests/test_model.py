@@ -4,13 +4,13 @@ training on bad labels, the CLI commands train / evaluate."""
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 import subprocess
 import sys
 import warnings
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -21,6 +21,7 @@ from indicatornlp.annotated import Example, default_annotated_dir, read_annotate
 from indicatornlp.cli import cli
 from indicatornlp.model import (
     FEATURE_SETS,
+    LinearPipeline,
     Model,
     ModelRebuiltWarning,
     ModelVersionWarning,
@@ -74,9 +75,10 @@ def subset(rows: list[Example], per_label: int = 12) -> list[Example]:
 def test_the_shipped_model_is_the_one_in_the_repository_and_small() -> None:
     """In a source checkout it is models/; in a wheel, the copy packaged from it."""
     path = default_model_path()
-    assert path.read_bytes() == (REPO / "models" / "category.joblib").read_bytes()
+    assert path.read_bytes() == (REPO / "models" / "category.npz").read_bytes()
     assert path.stat().st_size < 5_000_000
     assert path.with_suffix(".json").is_file()
+    assert not (REPO / "models" / "category.joblib").exists()  # format 1 (a pickle) is gone
 
 
 def test_the_shipped_model_scores_its_card_on_the_holdout(shipped: Model, holdout_rows: list[Example]) -> None:
@@ -193,6 +195,19 @@ def test_predictions_are_vectorized_ranked_and_consistent(shipped: Model) -> Non
     assert np.allclose(probabilities.sum(axis=1), 1)
 
 
+def test_a_loaded_model_predicts_without_scikit_learn() -> None:
+    code = (
+        "import sys\n"
+        "from indicatornlp import load_model\n"
+        "p = load_model().predict([('群众满意度', '>=95%'), ('活动开展及时率', '及时')])\n"
+        "print(' '.join(x.level2 for x in p))\n"
+        "print(sorted(m for m in ('sklearn', 'scipy', 'joblib') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["服务对象满意度指标 时效指标", "[]"]
+
+
 def test_the_default_model_loads_once(shipped: Model) -> None:
     assert load_model() is shipped
 
@@ -205,7 +220,7 @@ def test_training_is_deterministic(tmp_path: Path, train_rows: list[Example], ho
     first = train(rows, folds=0)
     second = train(list(reversed(rows)), folds=0)
     assert np.array_equal(first.predict_proba(holdout_rows[:80]), second.predict_proba(holdout_rows[:80]))
-    a, b = first.save(tmp_path / "a"), second.save(tmp_path / "b.joblib")
+    a, b = first.save(tmp_path / "a"), second.save(tmp_path / "b.npz")
     assert a.read_bytes() == b.read_bytes()
     assert first.card["data"]["sha256"] == second.card["data"]["sha256"]
 
@@ -215,10 +230,47 @@ def test_save_and_load_round_trip(tmp_path: Path, train_rows: list[Example], hol
     assert model.card["cv"]["accuracy"] > 0
     assert model.card["holdout"]["rows"] == 50
     path = model.save(tmp_path)
-    assert path == tmp_path / "category.joblib"
+    assert path == tmp_path / "category.npz"
     again = load_model(path)
     assert again.card == json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     assert again.predict(holdout_rows[:30]) == model.predict(holdout_rows[:30])
+
+
+@pytest.mark.parametrize(
+    ("features", "labels"),
+    [
+        pytest.param("char+words+target", None, id="every-block"),
+        pytest.param("char+target", None, id="shipped-features"),
+        pytest.param("words", ("数量指标", "质量指标"), id="two-classes"),
+    ],
+)
+def test_the_arrays_predict_what_the_sklearn_pipeline_predicts(
+    train_rows: list[Example], holdout_rows: list[Example], features: str, labels: tuple[str, ...] | None
+) -> None:
+    wanted = [r for r in train_rows if labels is None or r.level2 in labels]
+    latin = [r for r in wanted if any("A" <= ch.upper() <= "Z" for ch in r.name)]  # SCI论文, G60: lowercased
+    assert latin
+    model = train(list({r.id: r for r in subset(wanted) + latin}.values()), features=features, folds=0)
+    assert model.sklearn_pipeline is not None
+    everything = model_module._matrix((r.name, r.target_raw or "") for r in train_rows + holdout_rows)
+    # and raw rows (not through _matrix) with capitals and runs of white space, which the char analyzer folds
+    raw = np.array([["SCI  论文发表数", ">=5篇"], ["JCR\t\tG60 项目", "提高"], ["ＳＣＩ 群众满意度", ""]], dtype=object)
+    everything = np.concatenate([everything, raw])
+    expected = model.sklearn_pipeline.predict_proba(everything)
+    assert np.allclose(model.pipeline.predict_proba(everything), expected, rtol=0, atol=1e-9)
+    assert list(model.pipeline.classes_) == list(model.sklearn_pipeline.classes_) == list(model.labels)
+
+
+def test_a_saved_model_predicts_what_the_trained_one_predicts(
+    tmp_path: Path, train_rows: list[Example], holdout_rows: list[Example]
+) -> None:
+    model = train(subset(train_rows), features="char+words+target", folds=0)
+    again = load_model(model.save(tmp_path))
+    assert again.sklearn_pipeline is None
+    everything = train_rows + holdout_rows
+    assert np.array_equal(again.predict_proba(everything), model.predict_proba(everything))
+    exported = LinearPipeline.from_arrays(model.pipeline.arrays())
+    assert [b.terms for b in exported.blocks] == [b.terms for b in model.pipeline.blocks]
 
 
 def test_training_takes_mappings_with_chinese_headers() -> None:
@@ -259,7 +311,7 @@ def test_training_rejects_a_hand_made_example_with_an_unknown_label() -> None:
 
 @pytest.fixture()
 def saved(tmp_path: Path, train_rows: list[Example]) -> Path:
-    return train(subset(train_rows, 6), folds=0).save(tmp_path / "m.joblib")
+    return train(subset(train_rows, 6), folds=0).save(tmp_path / "m.npz")
 
 
 def rewrite_card(path: Path, **changes: object) -> None:
@@ -287,12 +339,19 @@ def test_another_taxonomy_version_is_refused(saved: Path) -> None:
         load_model(saved)
 
 
-def test_another_scikit_learn_version_warns(saved: Path) -> None:
-    card = json.loads(saved.with_suffix(".json").read_text(encoding="utf-8"))
-    card["versions"]["scikit-learn"] = "0.0"
-    saved.with_suffix(".json").write_text(json.dumps(card), encoding="utf-8")
-    with pytest.warns(ModelVersionWarning, match="scikit-learn 0.0"):
+def test_another_format_version_warns(saved: Path) -> None:
+    rewrite_card(saved, format_version=3)
+    with pytest.warns(ModelVersionWarning, match="format version 3"):
         load_model(saved)
+
+
+def test_a_pickled_model_of_format_1_is_refused_without_unpickling(saved: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    replace_file(saved, pickle.dumps(_Trap(marker)))
+    rewrite_card(saved, format_version=1)
+    with pytest.raises(ModelError, match="format 1 is a pickle, not loaded"):
+        load_model(saved)
+    assert not marker.exists()
 
 
 def test_a_file_without_a_card_is_not_a_model(tmp_path: Path) -> None:
@@ -304,21 +363,33 @@ def test_a_file_without_a_card_is_not_a_model(tmp_path: Path) -> None:
 
 def test_missing_file_and_directory_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no such model file"):
-        load_model(tmp_path / "absent.joblib")
+        load_model(tmp_path / "absent.npz")
     with pytest.raises(ModelError, match="is a directory"):
         load_model(tmp_path)
 
 
-def test_a_pickle_that_is_not_a_model_is_refused(saved: Path) -> None:
-    joblib.dump({"not": "a model"}, saved)
+def test_an_archive_with_missing_arrays_is_refused(saved: Path) -> None:
+    with np.load(saved, allow_pickle=False) as archive:
+        arrays = {key: archive[key] for key in archive.files if key != "coef"}
+    np.savez_compressed(saved, **arrays)
     replace_file(saved, saved.read_bytes())
-    with pytest.raises(ModelError, match="holds a dict, not a fitted category pipeline"):
+    with pytest.raises(ModelError, match=r"m.npz: cannot be read as a category model \(KeyError: 'coef"):
+        load_model(saved)
+
+
+def test_arrays_that_do_not_fit_together_are_refused(saved: Path) -> None:
+    with np.load(saved, allow_pickle=False) as archive:
+        arrays = {key: archive[key] for key in archive.files}
+    arrays["coef"] = arrays["coef"][:, :-1]
+    np.savez_compressed(saved, **arrays)
+    replace_file(saved, saved.read_bytes())
+    with pytest.raises(ModelError, match=r"cannot be read as a category model .*do not fit"):
         load_model(saved)
 
 
 def test_garbage_bytes_are_refused(saved: Path) -> None:
-    replace_file(saved, b"\x00not a pickle at all")
-    with pytest.raises(ModelError, match="cannot be loaded"):
+    replace_file(saved, b"\x00not an archive at all")
+    with pytest.raises(ModelError, match="cannot be read as a category model"):
         load_model(saved)
 
 
@@ -332,10 +403,27 @@ class _Trap:
         return (Path.write_text, (self.marker, "unpickled"))
 
 
-def test_a_file_that_does_not_match_its_card_is_never_unpickled(saved: Path, tmp_path: Path) -> None:
+def test_a_file_that_does_not_match_its_card_is_refused(saved: Path, tmp_path: Path) -> None:
     marker = tmp_path / "marker"
-    joblib.dump(_Trap(marker), saved)  # swapped in after the card was written: the sha256 differs
+    saved.write_bytes(pickle.dumps(_Trap(marker)))  # swapped in after the card was written: the sha256 differs
     with pytest.raises(ModelError, match="does not match the sha256"):
+        load_model(saved)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("inside", [pytest.param(False, id="a-pickle"), pytest.param(True, id="an-object-array")])
+def test_nothing_is_ever_unpickled(saved: Path, tmp_path: Path, inside: bool) -> None:
+    """Even a file that matches its card: the arrays are read with allow_pickle=False."""
+    marker = tmp_path / "marker"
+    if inside:
+        with np.load(saved, allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+        arrays["coef"] = np.array([_Trap(marker)], dtype=object)
+        np.savez(saved, **arrays)
+        replace_file(saved, saved.read_bytes())
+    else:
+        replace_file(saved, pickle.dumps(_Trap(marker)))
+    with pytest.raises(ModelError, match="cannot be read as a category model"):
         load_model(saved)
     assert not marker.exists()
 
@@ -343,10 +431,10 @@ def test_a_file_that_does_not_match_its_card_is_never_unpickled(saved: Path, tmp
 def test_an_unloadable_shipped_model_is_rebuilt_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shipped: Model
 ) -> None:
-    copy = tmp_path / "category.joblib"
+    copy = tmp_path / "category.npz"
     shutil.copy(default_model_path(), copy)
     shutil.copy(default_model_path().with_suffix(".json"), copy.with_suffix(".json"))
-    replace_file(copy, b"\x80\x04not a pickle")  # what an incompatible scikit-learn looks like to us
+    replace_file(copy, default_model_path().read_bytes()[:4000])  # a truncated archive
     monkeypatch.setattr(model_module, "default_model_path", lambda: copy)
     monkeypatch.setattr(model_module, "_default", None)
     with pytest.warns(ModelRebuiltWarning, match="rebuilt it from the shipped annotated data") as caught:
@@ -355,22 +443,22 @@ def test_an_unloadable_shipped_model_is_rebuilt_once(
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert load_model() is rebuilt  # said once, then cached
-    assert rebuilt.card["rebuilt"]["reason"].startswith("cannot be loaded")
+    assert rebuilt.card["rebuilt"]["reason"].startswith("cannot be read")
     # the same data and parameters as the shipped model: the same predictions
     assert rebuilt.card["params"] == shipped.card["params"]
     items = [("群众满意度", ">=95%"), ("活动开展及时率", "及时"), ("体检费", "≤1500元/人")]
     assert np.allclose(rebuilt.predict_proba(items), shipped.predict_proba(items))
 
 
-def test_a_shipped_model_from_another_scikit_learn_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    copy = tmp_path / "category.joblib"
+def test_a_shipped_model_of_another_format_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "category.npz"
     shutil.copy(default_model_path(), copy)
     card = json.loads(default_model_path().with_suffix(".json").read_text(encoding="utf-8"))
-    card["versions"]["scikit-learn"] = "0.0"
+    card["format_version"] = 1
     copy.with_suffix(".json").write_text(json.dumps(card), encoding="utf-8")
     monkeypatch.setattr(model_module, "default_model_path", lambda: copy)
     monkeypatch.setattr(model_module, "_default", None)
-    with pytest.warns(ModelRebuiltWarning, match="saved with scikit-learn 0.0"):
+    with pytest.warns(ModelRebuiltWarning, match="saved in model format version 1"):
         load_model()
 
 
@@ -403,7 +491,7 @@ def test_cli_train_then_evaluate(tmp_path: Path, train_rows: list[Example]) -> N
     assert "wrote" in result.output and (out / "category.json").is_file()
     holdout = str(DATA / "holdout" / "seeds.jsonl")
     result = runner.invoke(
-        cli, ["evaluate", holdout, "--model", str(out / "category.joblib"), "--plot", str(tmp_path / "c.png")]
+        cli, ["evaluate", holdout, "--model", str(out / "category.npz"), "--plot", str(tmp_path / "c.png")]
     )
     assert result.exit_code == 0, result.output
     assert "二级 accuracy" in result.output and "confusion" in result.output
@@ -414,7 +502,7 @@ def test_cli_train_then_evaluate(tmp_path: Path, train_rows: list[Example]) -> N
 
 
 def test_cli_evaluate_reports_a_bad_model_in_one_line(tmp_path: Path) -> None:
-    bad = tmp_path / "model.joblib"
+    bad = tmp_path / "model.npz"
     bad.write_bytes(b"nothing")
     result = CliRunner().invoke(cli, ["evaluate", "--model", str(bad)])
     assert result.exit_code == 1

@@ -561,9 +561,7 @@ def _annotated_split(data: str | None, split: str) -> Any:
 
 @cli.command("train")
 @click.argument("data", required=False, type=click.Path(exists=True))
-@click.option(
-    "-o", "--output", default="models", show_default=True, type=click.Path(), help="Directory or .joblib file."
-)
+@click.option("-o", "--output", default="models", show_default=True, type=click.Path(), help="Directory or .npz file.")
 @click.option(
     "--holdout", type=click.Path(exists=True), help="Rows scored once after fitting [default: holdout/ beside DATA]."
 )
@@ -580,7 +578,7 @@ def train_command(data: str | None, output: str, holdout: str | None, no_select:
     \b
     Example:
         indicatornlp train -o models/
-        indicatornlp train data/annotated/train --holdout data/annotated/holdout -o /tmp/model.joblib
+        indicatornlp train data/annotated/train --holdout data/annotated/holdout -o /tmp/model.npz
     """
     from pathlib import Path
 
@@ -649,7 +647,7 @@ def evaluate_command(
     \b
     Example:
         indicatornlp evaluate
-        indicatornlp evaluate data/annotated/holdout --model models/category.joblib --plot confusion.png
+        indicatornlp evaluate data/annotated/holdout --model models/category.npz --plot confusion.png
         indicatornlp evaluate --linking data/annotated/train
     """
     # each evaluation is one helper; another kind (--linking) adds its option and a branch here
