@@ -324,3 +324,26 @@ def test_tag_with_the_shipped_model_fills_the_prediction(folder: Path) -> None:
     assert not any("A200" in s["codes"] for s in result.summaries)
     satisfaction = [r for r in result.rows if r["name"] == "群众满意度"]
     assert satisfaction and all(r["predicted_level2"] == "服务对象满意度指标" for r in satisfaction)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["tag", "--no-model", "-q", "-o", "{out}/tags/indicators.xlsx"], id="tag"),
+        pytest.param(["audit", "--no-model", "-o", "{out}/reports/audit.html"], id="audit"),
+        pytest.param(["link", "-o", "{out}/links/links.csv"], id="link"),
+        pytest.param(["library", "-o", "{out}/library/library.csv"], id="library"),
+    ],
+)
+def test_outputs_go_into_folders_made_as_needed(folder: Path, tmp_path: Path, command: list[str]) -> None:
+    """The README's first command writes to out/ on a fresh checkout, where out/ does not exist yet."""
+    args = [arg.format(out=tmp_path / "new") for arg in command]
+    result = CliRunner().invoke(cli, [args[0], str(folder), *args[1:]])
+    assert result.exit_code == 0, result.output
+    assert Path(args[-1]).is_file()
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_clear_error(folder: Path, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(OutputError, match="folder cannot be made"):
+        tag_to_file([folder], tmp_path / "file" / "tags.csv", model=False)

@@ -727,8 +727,10 @@ def tag_to_file(
     """
     out = Path(out)
     writer = _writer_for(out)
-    if not out.parent.is_dir():
-        raise OutputError(str(out), "its folder does not exist", hint="create the folder first")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(str(out), f"its folder cannot be made ({err.strerror})", hint="check the path") from None
     files, skipped = find_files(paths, exclude=set(writer.paths.values()))
     existing = writer.read_existing() if resume else None
     reuse = _reusable(writer, existing, files) if existing else set()

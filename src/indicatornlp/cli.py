@@ -197,6 +197,8 @@ def audit_command(paths: tuple[str, ...], output: str | None, model_path: str | 
     Example:
         indicatornlp audit data/filings/songjiang-zuzhibu-2022.md -o audit.html
     """
+    from pathlib import Path
+
     from .batch import audit_paths
     from .report import render_html, render_markdown
 
@@ -217,6 +219,7 @@ def audit_command(paths: tuple[str, ...], output: str | None, model_path: str | 
     if output:
         render = render_markdown if output.lower().endswith(".md") else render_html
         try:
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(render(audited, failures=failures))
         except OSError as err:
@@ -274,6 +277,7 @@ def _write_csv(path: str, header: list[str], rows: Iterable[list[Any]]) -> None:
 
     folder = os.path.dirname(os.path.abspath(path))
     try:
+        os.makedirs(folder, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".indicatornlp-", suffix=".csv", dir=folder)
         with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
