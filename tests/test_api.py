@@ -110,7 +110,7 @@ def test_a_normalized_record_normalizes_to_itself() -> None:
 @pytest.mark.parametrize(
     ("item", "error", "match"),
     [
-        pytest.param({"指标名称": "群众满意度"}, ValueError, "needs 'name' or '三级指标'", id="mapping-without-name"),
+        pytest.param({"指标": "群众满意度"}, ValueError, "needs 'name' or '三级指标'", id="mapping-without-name"),
         pytest.param(42, TypeError, "cannot normalize a int", id="int"),
         pytest.param(["群众满意度"], TypeError, "cannot normalize a list", id="list"),
         pytest.param({"name": "群众满意度", "year": "二〇二二"}, ValueError, "year must be an integer", id="bad-year"),

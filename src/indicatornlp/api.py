@@ -9,11 +9,9 @@
 >>> normalize("").target.kind.value, normalize("").confidence
 ('empty', 0.0)
 
-Inputs: a bare name (``"群众满意度"``); a name with its target (``"群众满意度 >=95%"``: split where a target
-starts, see ``split_indicator``); a mapping with English keys (``name``, ``target``, ``level1``, ``level2``, ``id``,
-``source``, ``year``) or the filing's Chinese headers (``三级指标``, ``年度指标值``/``指标值``, ``一级指标``,
-``二级指标``); an ``Indicator``; or a ``Normalized`` (normalized again from what it was given).  Keyword arguments
-override what the input states.
+Inputs: every form of ``indicatornlp.inputs`` (a name; a name with its target, split where a target starts; a
+``(name, target)`` pair; a mapping with English keys or the filing's Chinese headers; an ``Indicator``; a
+``Normalized``, normalized again from what it was given).  Keyword arguments override what the input states.
 
 What comes back (``Normalized``):
 
@@ -38,19 +36,30 @@ import dataclasses
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, Literal
 
 import numpy as np
 
+from .errors import IndicatorNLPError, ModelError
+from .inputs import Item, read_input
 from .model import Model, clean_name, load_model
-from .records import Indicator, Normalized, Target, TargetKind
+from .records import Filing, Indicator, Normalized, Target, TargetKind
 from .rules import indicator_findings
 from .targets import as_excel_date, parse_target, split_indicator
 from .taxonomy import canonical_category, default_taxonomy
+from .text import normalize_text
 
-__all__ = ["MISMATCH_CONFIDENCE", "Normalizer", "normalize", "split_indicator", "target_in_context"]
+__all__ = [
+    "MISMATCH_CONFIDENCE",
+    "Normalizer",
+    "normalize",
+    "normalize_filing",
+    "normalize_filings",
+    "split_indicator",
+    "target_in_context",
+]
 
 MISMATCH_CONFIDENCE = 0.8
 """The model's confidence from which a filed 二级 that differs from the prediction is a ``mismatch``."""
@@ -60,95 +69,6 @@ _RATE = re.compile(r"(?:率|满意度|占比|比例|比重)(?:[(（][^)）]*[)�
 # a name that asks for a date: an Excel serial number in its target is one
 _DATE_NAME = re.compile(r"时间|日期|时限|期限|截止|完成时")
 _HUNDRED = Decimal(100)
-
-
-# ---- inputs ---------------------------------------------------------------------------------------------
-
-
-class _Input(NamedTuple):
-    name: str
-    target: str
-    level1: str | None
-    level2: str | None
-    year: int | None
-    id: str | None
-    source: str | None
-
-    @property
-    def key(self) -> tuple[str, str, str | None, str | None, int | None]:
-        return (self.name, self.target, self.level1, self.level2, self.year)
-
-
-def _value(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Target):
-        return value.raw
-    return str(value)
-
-
-def _get(mapping: Mapping[str, Any], *keys: str) -> Any:
-    for key in keys:
-        if mapping.get(key) is not None:
-            return mapping[key]
-    return None
-
-
-def _year(value: object) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    raise ValueError(f"year must be an integer, not {value!r}")
-
-
-def _read_input(
-    item: object,
-    *,
-    target: object = None,
-    level1: str | None = None,
-    level2: str | None = None,
-    year: int | None = None,
-) -> _Input:
-    ident = source = None
-    if isinstance(item, str):
-        name, stated = (item, _value(target)) if target is not None else split_indicator(item)
-        given: tuple[Any, Any, Any] = (None, None, None)
-    elif isinstance(item, Mapping):
-        name_value = _get(item, "name", "三级指标")
-        if name_value is None and not any(k in item for k in ("name", "三级指标")):
-            raise ValueError(f"a mapping to normalize needs 'name' or '三级指标'; it has {sorted(map(str, item))}")
-        name = _value(name_value) or ""
-        stated = _value(_get(item, "target", "target_raw", "年度指标值", "指标值"))
-        given = (_get(item, "level1", "一级指标"), _get(item, "level2", "二级指标"), _get(item, "year"))
-        ident, source = _value(item.get("id")), _value(item.get("source"))
-    elif isinstance(item, Indicator):
-        name, stated = item.name, item.target_raw
-        given = (item.level1_raw, item.level2_raw, None)
-        source = str(item.position) if item.position is not None else None
-    elif isinstance(item, Normalized):
-        name, stated = item.raw, item.target.raw
-        given = (item.filed_level1, item.filed_level2, None)
-        ident, source = item.id, item.source
-    else:
-        raise TypeError(
-            f"cannot normalize a {type(item).__name__}: give a name, a mapping, an Indicator or a Normalized"
-        )
-    if target is not None:
-        stated = _value(target)
-    return _Input(
-        name=name,
-        target=stated or "",
-        level1=level1 if level1 is not None else _value(given[0]),
-        level2=level2 if level2 is not None else _value(given[1]),
-        year=year if year is not None else _year(given[2]),
-        id=ident,
-        source=source,
-    )
 
 
 # ---- context ------------------------------------------------------------------------------------------
@@ -222,7 +142,7 @@ class Normalizer:
         year: int | None = None,
     ) -> Normalized:
         """One indicator (see the module docstring for the inputs and what comes back)."""
-        item = _read_input(indicator, target=target, level1=level1, level2=level2, year=year)
+        item = read_input(indicator, target=target, level1=level1, level2=level2, year=year, action="normalize")
         return self._run([item])[0]
 
     def normalize_many(
@@ -236,10 +156,10 @@ class Normalizer:
         100,000 rows took 6 s in-process and 13 s with 2 workers (``bench/bench_normalize.py``), so keep
         ``jobs=1`` unless the cores are free and the batches large.
         """
-        items = [_read_input(indicator) for indicator in indicators]
+        items = [read_input(indicator, position=i, action="normalize") for i, indicator in enumerate(indicators)]
         if year is not None:
             items = [item._replace(year=year) if item.year is None else item for item in items]
-        unique = list(dict.fromkeys(item.key for item in items))
+        unique = list(dict.fromkeys(_key(item) for item in items))
         workers = min(jobs if jobs > 0 else os.cpu_count() or 1, len(unique))
         if workers <= 1:
             return self._run(items)
@@ -252,15 +172,15 @@ class Normalizer:
             for chunk, part in zip(chunks, parts, strict=True)
             for key, result in zip(chunk, part, strict=True)
         }
-        return [self._place(done[item.key], item) for item in items]
+        return [self._place(done[_key(item)], item) for item in items]
 
-    def _run(self, items: Sequence[_Input]) -> list[Normalized]:
-        unique = list(dict.fromkeys(item.key for item in items))
+    def _run(self, items: Sequence[Item]) -> list[Normalized]:
+        unique = list(dict.fromkeys(_key(item) for item in items))
         done = dict(zip(unique, self._normalize_keys(unique), strict=True))
-        return [self._place(done[item.key], item) for item in items]
+        return [self._place(done[_key(item)], item) for item in items]
 
     @staticmethod
-    def _place(result: Normalized, item: _Input) -> Normalized:
+    def _place(result: Normalized, item: Item) -> Normalized:
         if item.id is None and item.source is None:
             return result
         findings = result.findings
@@ -268,7 +188,7 @@ class Normalizer:
             findings = tuple(dataclasses.replace(f, source=item.source) for f in findings)
         return dataclasses.replace(result, id=item.id, source=item.source, findings=findings)
 
-    def _normalize_keys(self, keys: Sequence[tuple[str, str, str | None, str | None, int | None]]) -> list[Normalized]:
+    def _normalize_keys(self, keys: Sequence[_Key]) -> list[Normalized]:
         names = [clean_name(name) for name, *_ in keys]
         # the model reads only the name and the target: one row per distinct pair
         rows: dict[tuple[str, str], int] = {}
@@ -330,9 +250,15 @@ class Normalizer:
         return labels[max(children, key=lambda j: row[j])]
 
 
-def _run_keys(
-    normalizer: Normalizer, keys: Sequence[tuple[str, str, str | None, str | None, int | None]]
-) -> list[Normalized]:
+_Key = tuple[str, str, str | None, str | None, int | None]
+
+
+def _key(item: Item) -> _Key:
+    """What the result depends on: the same key gives the same ``Normalized`` (placed by its id and source)."""
+    return (item.name, item.target, item.level1, item.level2, item.year)
+
+
+def _run_keys(normalizer: Normalizer, keys: Sequence[_Key]) -> list[Normalized]:
     return normalizer._normalize_keys(keys)
 
 
@@ -361,3 +287,76 @@ def normalize(
             _shared = Normalizer()
         normalizer = _shared
     return normalizer.normalize(indicator, target=target, level1=level1, level2=level2, year=year)
+
+
+# ---- filings ----------------------------------------------------------------------------------------------
+
+
+def normalize_filing(
+    filing: Filing, *, model: Model | Literal[False] | None = None
+) -> tuple[list[Normalized], str | None]:
+    """Normalize the rows of a filing: with ``model`` (``None``: the shipped default; ``False``: no model).
+
+    Returns the normalized rows and, when no model could be used, the reason (else ``None``).
+    Without a model the rows get their filed category and their parsed target, and no prediction.
+    """
+    (rows,), note = normalize_filings([filing], model=model)
+    return rows, note
+
+
+def normalize_filings(
+    filings: Sequence[Filing], *, model: Model | Literal[False] | None = None
+) -> tuple[list[list[Normalized]], str | None]:
+    """``normalize_filing`` for several filings at once: one model call per budget year, not one per filing."""
+    if model is False:
+        return [[_plain(ind, f.year) for ind in f.indicators] for f in filings], "no model was asked for"
+    try:
+        normalizer = Normalizer(_default_model() if model is None else model)
+        out: list[list[Normalized]] = [[] for _ in filings]
+        for year in dict.fromkeys(f.year for f in filings):
+            chosen = [i for i, f in enumerate(filings) if f.year == year]
+            rows = normalizer.normalize_many([ind for i in chosen for ind in filings[i].indicators], year=year)
+            start = 0
+            for i in chosen:
+                count = len(filings[i].indicators)
+                out[i] = list(rows[start : start + count])
+                start += count
+    except (ImportError, IndicatorNLPError) as err:
+        plain = [[_plain(ind, f.year) for ind in f.indicators] for f in filings]
+        return plain, str(err) or type(err).__name__
+    return out, None
+
+
+_DEFAULT_MODEL: list[Model] = []
+_MODEL_FAILURE: list[str] = []
+
+
+def _default_model() -> Model:
+    """The shipped model, loaded once; a failure is remembered so that a batch does not retry per filing."""
+    if _DEFAULT_MODEL:
+        return _DEFAULT_MODEL[0]
+    if _MODEL_FAILURE:
+        raise ModelError(None, _MODEL_FAILURE[0])
+    try:
+        _DEFAULT_MODEL.append(load_model())
+    except (ImportError, IndicatorNLPError) as err:
+        _MODEL_FAILURE.append(str(err) or type(err).__name__)
+        raise
+    return _DEFAULT_MODEL[0]
+
+
+def _plain(ind: Indicator, year: int | None) -> Normalized:
+    category = canonical_category(ind.level1_raw, ind.level2_raw)
+    level1 = category.level1 if category else None
+    level2 = category.level2 if category else None
+    return Normalized(
+        raw=ind.name,
+        name=normalize_text(ind.name),
+        target=parse_target(ind.target_raw, year=year),
+        level1=level1,
+        level2=level2,
+        filed_level1=level1,
+        filed_level2=level2,
+        legacy=bool(category and category.legacy),
+        source=str(ind.position) if ind.position else None,
+    )

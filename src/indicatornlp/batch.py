@@ -23,13 +23,13 @@ import dataclasses
 import datetime
 import json
 import os
-import tempfile
 import traceback
 from collections.abc import Callable, Generator, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from .audit import normalize_filings
+from .api import normalize_filings
+from .atomic import AtomicFiles
 from .errors import IndicatorNLPError, OutputError
 from .records import Filing, Finding, Indicator, Normalized, Position, Severity
 from .rules import audit_normalized
@@ -533,12 +533,13 @@ class _Writer:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.paths = output_paths(out)
+        self.files = AtomicFiles()
         self.temps: dict[str, Path] = {}
 
-    def _temp(self, final: Path) -> Path:
-        fd, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
-        os.close(fd)
-        return Path(name)
+    def _temp(self, table: str) -> Path:
+        # asked for in reverse table order: the main file is renamed last, so when it exists its companions do too
+        temp = self.temps[table] = self.files.temp(self.paths[table])
+        return temp
 
     def encode(self, table: str, row: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -560,18 +561,14 @@ class _Writer:
 
     def commit(self) -> None:
         self._close()
-        # the main file last: when it exists, its companions are complete too
-        for table in reversed(_TABLES):
-            temp = self.temps.pop(table, None)
-            if temp is not None:
-                os.replace(temp, self.paths[table])
+        self.files.commit()
+        self.temps.clear()
 
     def abort(self) -> None:
         try:
             self._close()
         finally:
-            for temp in self.temps.values():
-                temp.unlink(missing_ok=True)
+            self.files.abort()
             self.temps.clear()
 
 
@@ -597,8 +594,8 @@ class _TextWriter(_Writer):
         return dict(zip(_COLUMNS[table], item, strict=False))
 
     def open(self) -> None:
-        for table in _TABLES:
-            temp = self.temps[table] = self._temp(self.paths[table])
+        for table in reversed(_TABLES):
+            temp = self._temp(table)
             handle = self.handles[table] = temp.open("w", encoding=self.encoding, newline="")
             if not self.jsonl:
                 writer = self.writers[table] = csv.writer(handle)
@@ -649,7 +646,7 @@ class _XlsxWriter(_Writer):
     def open(self) -> None:
         from openpyxl import Workbook
 
-        self.temps["indicators"] = self._temp(self.out)
+        self._temp("indicators")
         self.book = Workbook(write_only=True)
         for table in _TABLES:
             sheet = self.sheets[table] = self.book.create_sheet(table)

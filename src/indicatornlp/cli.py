@@ -272,18 +272,14 @@ def _link_inputs(paths: tuple[str, ...]) -> tuple[list[dict[str, Any]], int, int
 def _write_csv(path: str, header: list[str], rows: Iterable[list[Any]]) -> None:
     """Write through a temporary file renamed at the end: no half file is left behind."""
     import csv
-    import os
-    import tempfile
 
-    folder = os.path.dirname(os.path.abspath(path))
+    from .atomic import atomic_write
+
     try:
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".indicatornlp-", suffix=".csv", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
+        with atomic_write(path, encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(header)
             writer.writerows(rows)
-        os.replace(temporary, path)
     except OSError as err:
         fail(f"[E500] {path}: cannot write ({err.strerror}) — check the path")
 

@@ -34,6 +34,15 @@ def _rebuild(cls: type[IndicatorNLPError], where: str | None, problem: str, hint
     return cls(where, problem, hint=hint)
 
 
+class InputError(IndicatorNLPError, TypeError, ValueError):
+    """An indicator given in a form no entry point reads (see ``indicatornlp.inputs``), or a field of the wrong kind.
+
+    It is a ``TypeError`` and a ``ValueError`` too, so that code written for either catches it.
+    """
+
+    code = "E010"
+
+
 class FilingError(IndicatorNLPError):
     """A filing could not be read."""
 
