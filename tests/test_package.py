@@ -35,6 +35,7 @@ LAYERS = {
     "atomic": 1,
     "audit": 7,
     "batch": 8,
+    "tables": 7,
     "cli": 9,
     "__main__": 10,
 }
