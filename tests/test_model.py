@@ -8,7 +8,9 @@ import pickle
 import shutil
 import subprocess
 import sys
+import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +18,6 @@ import pytest
 from click.testing import CliRunner
 
 from indicatornlp import AnnotationError, ModelError, Prediction
-from indicatornlp import model as model_module
 from indicatornlp.annotated import Example, default_annotated_dir, read_annotated
 from indicatornlp.cli import cli
 from indicatornlp.model import (
@@ -26,11 +27,14 @@ from indicatornlp.model import (
     ModelRebuiltWarning,
     ModelVersionWarning,
     data_fingerprint,
+    default_model,
     default_model_path,
     evaluate,
     load_model,
+    persistence,
     train,
 )
+from indicatornlp.model import features as model_features
 from indicatornlp.taxonomy import default_taxonomy
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,7 +133,7 @@ def test_the_shipped_model_loads_in_a_fresh_process_without_warnings() -> None:
         "import indicatornlp\n"
         "assert 'sklearn' not in sys.modules, 'scikit-learn imported at package import'\n"
         "from indicatornlp import load_model, normalize\n"
-        "import indicatornlp.model as m\n"
+        "import indicatornlp.model.persistence as m\n"
         "assert m._default is None\n"
         "print(load_model().predict([('群众满意度', '>=95%')])[0].level2)\n"
     )
@@ -212,6 +216,25 @@ def test_the_default_model_loads_once(shipped: Model) -> None:
     assert load_model() is shipped
 
 
+def test_default_model_is_one_object_loaded_once_across_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[Path] = []
+    read = persistence._read
+
+    def slow_read(file: Path, *, default: bool) -> Model:
+        reads.append(file)
+        time.sleep(0.05)  # a window in which the other threads ask for it too
+        return read(file, default=default)
+
+    monkeypatch.setattr(persistence, "_read", slow_read)
+    monkeypatch.setattr(persistence, "_default", None)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        loaded = list(pool.map(lambda _: default_model(), range(16)))
+    assert reads == [default_model_path()]
+    assert all(m is loaded[0] for m in loaded)
+    assert load_model() is loaded[0] and default_model() is loaded[0]
+    assert default_model().predict([("群众满意度", ">=95%")])[0].level2 == "服务对象满意度指标"
+
+
 # ---- training ------------------------------------------------------------------------------------------
 
 
@@ -252,7 +275,7 @@ def test_the_arrays_predict_what_the_sklearn_pipeline_predicts(
     assert latin
     model = train(list({r.id: r for r in subset(wanted) + latin}.values()), features=features, folds=0)
     assert model.sklearn_pipeline is not None
-    everything = model_module._matrix((r.name, r.target_raw or "") for r in train_rows + holdout_rows)
+    everything = model_features._matrix((r.name, r.target_raw or "") for r in train_rows + holdout_rows)
     # and raw rows (not through _matrix) with capitals and runs of white space, which the char analyzer folds
     raw = np.array([["SCI  论文发表数", ">=5篇"], ["JCR\t\tG60 项目", "提高"], ["ＳＣＩ 群众满意度", ""]], dtype=object)
     everything = np.concatenate([everything, raw])
@@ -435,8 +458,8 @@ def test_an_unloadable_shipped_model_is_rebuilt_once(
     shutil.copy(default_model_path(), copy)
     shutil.copy(default_model_path().with_suffix(".json"), copy.with_suffix(".json"))
     replace_file(copy, default_model_path().read_bytes()[:4000])  # a truncated archive
-    monkeypatch.setattr(model_module, "default_model_path", lambda: copy)
-    monkeypatch.setattr(model_module, "_default", None)
+    monkeypatch.setattr(persistence, "default_model_path", lambda: copy)
+    monkeypatch.setattr(persistence, "_default", None)
     with pytest.warns(ModelRebuiltWarning, match="rebuilt it from the shipped annotated data") as caught:
         rebuilt = load_model()
     assert len(caught) == 1
@@ -456,8 +479,8 @@ def test_a_shipped_model_of_another_format_is_rebuilt(tmp_path: Path, monkeypatc
     card = json.loads(default_model_path().with_suffix(".json").read_text(encoding="utf-8"))
     card["format_version"] = 1
     copy.with_suffix(".json").write_text(json.dumps(card), encoding="utf-8")
-    monkeypatch.setattr(model_module, "default_model_path", lambda: copy)
-    monkeypatch.setattr(model_module, "_default", None)
+    monkeypatch.setattr(persistence, "default_model_path", lambda: copy)
+    monkeypatch.setattr(persistence, "_default", None)
     with pytest.warns(ModelRebuiltWarning, match="saved in model format version 1"):
         load_model()
 

@@ -1,0 +1,86 @@
+"""Labelled examples as the model learns from and is scored on them: (name, target, 二级, group), and their hashes.
+
+``Example`` records (``indicatornlp.annotated``) or mappings with name/target/level1/level2 are checked against the
+taxonomy and put in a canonical order, so that the same examples in any order train the same model.
+
+>>> rows = _labelled([{"name": "群众满意度", "target": ">=95%", "level2": "服务对象满意度指标", "group": "f1"}])
+>>> rows[0].name, rows[0].level2, rows[0].group
+('群众满意度', '服务对象满意度指标', 'f1')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..errors import AnnotationError
+from ..taxonomy import canonical_category, default_taxonomy
+from .features import _first, _pair, clean_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..annotated import Example
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Labelled:
+    name: str
+    target: str
+    level2: str
+    group: str
+    line: str
+    """The example as a canonical JSON line (for the training-data hash)."""
+
+
+def _labelled(examples: Iterable[Example | Mapping[str, Any]]) -> list[_Labelled]:
+    taxonomy = default_taxonomy()
+    out = []
+    for i, example in enumerate(examples):
+        if isinstance(example, Mapping):
+            record = {str(k): v for k, v in example.items()}
+            where = f"example {i}"
+            name, target = _pair(record)
+            level1 = _first(record, ("level1", "一级指标"))
+            level2 = _first(record, ("level2", "二级指标"))
+            category = canonical_category(level1, level2) if (level1 or level2) else None
+            if category is None or category.level2 is None:
+                raise AnnotationError(
+                    where,
+                    f"no canonical 二级 for level1={level1!r}, level2={level2!r}",
+                    hint=f"allowed 二级: {', '.join(taxonomy.level2_names)}",
+                )
+            label = category.level2
+            group = str(_first(record, ("group", "source", "id")) or f"row {i}")
+        else:
+            record = {k: v for k, v in example.to_dict().items() if k not in ("path", "line", "split")}
+            name, target, label, group = example.name, example.target_raw or "", example.level2, example.group
+            if label not in taxonomy.level2_names:  # an Example is validated on reading: a hand-made one may not be
+                raise AnnotationError(
+                    f"{example.path}:{example.line}" if example.path else example.id,
+                    f"unknown 二级 {label!r}",
+                    hint=f"allowed: {', '.join(taxonomy.level2_names)}",
+                )
+        line = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
+        if clean_name(name):
+            out.append(_Labelled(name, target, label, group, line))
+    # a canonical order: the same examples in any order give the same folds and the same fitted model
+    return sorted(out, key=lambda r: r.line)
+
+
+def data_hash(lines: Iterable[str]) -> str:
+    """sha256 over the sorted lines (one canonical JSON object per example), joined by newlines."""
+    return hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()
+
+
+def _fingerprint(rows: Sequence[_Labelled]) -> dict[str, str]:
+    """``sha256``: every field of every example; ``sha256_training``: only what the model learns from (name,
+    target, 二级, group), which stays put when a field the model ignores (``concept``, ``note``) is added."""
+    seen = [json.dumps([r.name, r.target, r.level2, r.group], ensure_ascii=False) for r in rows]
+    return {"sha256": data_hash(r.line for r in rows), "sha256_training": data_hash(seen)}
+
+
+def data_fingerprint(examples: Iterable[Example | Mapping[str, Any]]) -> dict[str, str]:
+    """The hashes of training data that a model card records (see ``_fingerprint``)."""
+    return _fingerprint(_labelled(examples))
