@@ -245,8 +245,9 @@ class Finding(_Record):
 class Prediction(_Record):
     """A model's label for one indicator."""
 
-    level1: str
-    level2: str
+    level1: str | None
+    """``None`` (with ``level2`` and a probability of 0) where the name has nothing to classify."""
+    level2: str | None
     probability: float
     alternatives: tuple[tuple[str, float], ...] = ()
     """Other 二级 labels with their probabilities, most likely first."""

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..atomic import AtomicFiles
 from ..records import Prediction
 from ..taxonomy import default_taxonomy
 from .arrays import LinearPipeline, _write_npz
-from .features import _matrix, _pair
+from .features import _matrix, _pair, has_content
 
 if TYPE_CHECKING:  # pragma: no cover
     from sklearn.pipeline import Pipeline
@@ -50,23 +51,28 @@ class Model:
         return f"<Model {self.card.get('features', {}).get('name')} on {self.card.get('data', {}).get('rows')} rows>"
 
     def predict_proba(self, items: Iterable[Any]) -> np.ndarray:
-        """Probabilities of each 二级 in ``self.labels`` order, one row per item (one vectorized call)."""
-        matrix = _matrix(_pair(item) for item in items)
-        if len(matrix) == 0:
-            return np.zeros((0, len(self.labels)))
-        probabilities: np.ndarray = self.pipeline.predict_proba(matrix)
+        """Probabilities of each 二级 in ``self.labels`` order, one row per item (one vectorized call).
+
+        Items: any form of ``indicatornlp.inputs``.  A name with nothing to classify (``""``, ``"—"``) gets a row of
+        zeros, as ``normalize`` gives it no prediction.
+        """
+        matrix = _matrix(_pair(item, position) for position, item in enumerate(items))
+        probabilities = np.zeros((len(matrix), len(self.labels)))
+        known = [i for i, name in enumerate(matrix[:, 0]) if has_content(name)] if len(matrix) else []
+        if known:
+            probabilities[known] = self.pipeline.predict_proba(matrix[known])
         return probabilities
 
     def predict(self, items: Iterable[Any], *, top: int = 3) -> list[Prediction]:
         """The 二级 (and its 一级) of each item with its probability and ``top`` alternatives, most likely first.
 
-        Items: a name, a (name, target) pair, a mapping (``name``/``三级指标``, ``target``/``年度指标值``), or a
-        record with ``name`` and ``target_raw``.
+        Items: any form of ``indicatornlp.inputs`` (a name, ``"name target"``, a (name, target) pair, a mapping,
+        an ``Indicator``, a ``Normalized``).  A name with nothing to classify gets ``Prediction(None, None, 0.0)``.
         """
         return self.predictions(self.predict_proba(items), top=top)
 
     def predictions(self, probabilities: np.ndarray, *, top: int = 3) -> list[Prediction]:
-        """``Prediction`` records from rows of ``predict_proba``."""
+        """``Prediction`` records from rows of ``predict_proba`` (a row of zeros: no prediction)."""
         if len(probabilities) == 0:
             return []
         order = np.argsort(-probabilities, axis=1, kind="stable")[:, : top + 1]
@@ -75,6 +81,9 @@ class Model:
         out = []
         for ranks, values in zip(order.tolist(), best, strict=True):
             first = ranks[0]
+            if values[0] == 0:
+                out.append(Prediction(None, None, 0.0))
+                continue
             alternatives = tuple(zip([labels[j] for j in ranks[1:]], values[1:], strict=True))
             out.append(Prediction(parents[first], labels[first], values[0], alternatives))
         return out
@@ -88,16 +97,14 @@ class Model:
         target = Path(path)
         if target.is_dir() or str(path).endswith(("/", os.sep)):
             target = target / MODEL_FILE
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + ".tmp")
-        _write_npz(temporary, self.pipeline.arrays())
-        blob = temporary.read_bytes()
-        card = dict(self.card)
-        card["file"] = {"name": target.name, "sha256": hashlib.sha256(blob).hexdigest(), "bytes": len(blob)}
-        card_path = target.with_suffix(".json")
-        card_temporary = card_path.with_name(card_path.name + ".tmp")
-        card_temporary.write_text(json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        os.replace(temporary, target)
-        os.replace(card_temporary, card_path)
+        with AtomicFiles() as files:  # the card last: a card beside a model file means the pair is complete
+            temporary = files.temp(target)
+            _write_npz(temporary, self.pipeline.arrays())
+            blob = temporary.read_bytes()
+            card = dict(self.card)
+            card["file"] = {"name": target.name, "sha256": hashlib.sha256(blob).hexdigest(), "bytes": len(blob)}
+            files.temp(target.with_suffix(".json")).write_text(
+                json.dumps(card, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
         self.card = card
         return target

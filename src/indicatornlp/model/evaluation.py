@@ -176,5 +176,5 @@ def evaluate(model: Model, examples: Iterable[Example | Mapping[str, Any]]) -> E
     True
     """
     rows = _labelled(examples)
-    predicted = [p.level2 for p in model.predict((r.name, r.target) for r in rows)]
+    predicted = [p.level2 or "" for p in model.predict((r.name, r.target) for r in rows)]
     return _score([r.level2 for r in rows], predicted, groups=len({r.group for r in rows}))

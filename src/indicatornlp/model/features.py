@@ -11,13 +11,13 @@ n-grams and ``words`` of the name, ``target_features`` of the target.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
+from ..inputs import read_input
 from ..targets import parse_target
 from ..text import normalize_text, strip_numbering
 from ..tokenize import tokenize
@@ -113,40 +113,16 @@ def _features(name: str) -> tuple[str, ...]:
 _ANALYZERS: dict[str, Callable[[str], tuple[str, ...]]] = {"name_words": name_words, "target_features": target_features}
 """The callable analyzers a block may name in a saved model (the other kind is ``char``: scikit-learn's)."""
 
-_NAME_KEYS = ("name", "三级指标")
-_TARGET_KEYS = ("target", "target_raw", "年度指标值", "指标值")
+
+def _pair(item: object, position: int | None = None) -> tuple[str, str]:
+    """(name, target) of an item in any form of ``indicatornlp.inputs``."""
+    given = read_input(item, position=position, action="classify")
+    return given.name, given.target
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    raw = getattr(value, "raw", None)  # a Target
-    return raw if isinstance(raw, str) else str(value)
-
-
-def _first(mapping: Mapping[str, Any], keys: Sequence[str]) -> Any:
-    for key in keys:
-        if mapping.get(key) is not None:
-            return mapping[key]
-    return None
-
-
-def _pair(item: Any) -> tuple[str, str]:
-    """(name, target) of a str, a (name, target) tuple, a mapping, an ``Example``, ``Indicator`` or ``Normalized``."""
-    if isinstance(item, str):
-        return item, ""
-    if isinstance(item, tuple) and len(item) == 2:
-        return _text(item[0]), _text(item[1])
-    if isinstance(item, Mapping):
-        return _text(_first(item, _NAME_KEYS)), _text(_first(item, _TARGET_KEYS))
-    if hasattr(item, "name"):
-        target = getattr(item, "target_raw", None)
-        if target is None:
-            target = getattr(item, "target", None)
-        return _text(item.name), _text(target)
-    raise TypeError(f"cannot classify a {type(item).__name__}: give a name, a (name, target) pair or a mapping")
+def has_content(name: str) -> bool:
+    """A cleaned name with a letter or a digit: something to classify (``""`` and ``"—"`` are not)."""
+    return any(ch.isalnum() for ch in name)
 
 
 def _matrix(pairs: Iterable[tuple[str, str]]) -> np.ndarray:

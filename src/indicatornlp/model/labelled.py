@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AnnotationError
+from ..inputs import read_input
 from ..taxonomy import canonical_category, default_taxonomy
-from .features import _first, _pair, clean_name
+from .features import clean_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..annotated import Example
@@ -41,9 +42,8 @@ def _labelled(examples: Iterable[Example | Mapping[str, Any]]) -> list[_Labelled
         if isinstance(example, Mapping):
             record = {str(k): v for k, v in example.items()}
             where = f"example {i}"
-            name, target = _pair(record)
-            level1 = _first(record, ("level1", "一级指标"))
-            level2 = _first(record, ("level2", "二级指标"))
+            given = read_input(record, position=i, action="train on")
+            name, target, level1, level2 = given.name, given.target, given.level1, given.level2
             category = canonical_category(level1, level2) if (level1 or level2) else None
             if category is None or category.level2 is None:
                 raise AnnotationError(
@@ -52,7 +52,7 @@ def _labelled(examples: Iterable[Example | Mapping[str, Any]]) -> list[_Labelled
                     hint=f"allowed 二级: {', '.join(taxonomy.level2_names)}",
                 )
             label = category.level2
-            group = str(_first(record, ("group", "source", "id")) or f"row {i}")
+            group = next((str(record[k]) for k in ("group", "source", "id") if record.get(k) is not None), f"row {i}")
         else:
             record = {k: v for k, v in example.to_dict().items() if k not in ("path", "line", "split")}
             name, target, label, group = example.name, example.target_raw or "", example.level2, example.group
