@@ -29,6 +29,9 @@ _DIRECT_LIMIT = 4000
 larger ones (rare: a chain through thousands of names) use the scored pairs only."""
 
 
+# ---- clusters from scored pairs ------------------------------------------------------------------------
+
+
 def _clusters(p: _Profiles, a: Int, b: Int, score: Float, threshold: float, weights: Weights) -> list[list[int]]:
     """Profiles grouped: components of the pairs ≥ threshold, split so each member reaches its centre."""
     import scipy.sparse
@@ -103,6 +106,9 @@ def _split_by_edges(nodes: list[int], adjacency: scipy.sparse.csr_matrix, is_cen
         linked, scores = linked[centre], scores[centre]
         members[int(linked[np.lexsort((linked, -scores))[0]])].append(node)
     return [members[c] for c in centres]
+
+
+# ---- the records: pairs, clusters and each cluster's target spread ------------------------------------
 
 
 def _pairs(
