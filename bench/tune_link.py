@@ -28,18 +28,16 @@ from indicatornlp.linking import (
     DEFAULT_WEIGHTS,
     DEFAULT_WINDOW,
     Weights,
-    _candidates,
-    _clusters,
-    _combine,
-    _expand,
-    _mix,
-    _pairwise_scores,
-    _prepare,
-    _profiles,
     evaluate_linking,
     measure_of,
     name_features,
 )
+from indicatornlp.linking.blocking import _candidates
+from indicatornlp.linking.clustering import _clusters
+from indicatornlp.linking.evaluation import _pairwise_scores
+from indicatornlp.linking.items import _prepare
+from indicatornlp.linking.profiles import _combine, _expand, _profiles
+from indicatornlp.linking.scoring import _mix
 
 
 def _figures(result: dict[str, Any]) -> str:

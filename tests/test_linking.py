@@ -29,7 +29,6 @@ from indicatornlp import (
 from indicatornlp.cli import cli
 from indicatornlp.linking import (
     DEFAULT_THRESHOLD,
-    _name_matrix,
     build_library,
     clean_name,
     evaluate_linking,
@@ -38,6 +37,7 @@ from indicatornlp.linking import (
     read_indicators,
     score_names,
 )
+from indicatornlp.linking.blocking import _name_matrix
 from indicatornlp.targets import split_indicator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -394,7 +394,7 @@ def test_evaluate_linking_counts_pairs() -> None:
 
 
 def test_pairwise_scores_by_hand() -> None:
-    from indicatornlp.linking import _pairwise_scores
+    from indicatornlp.linking.evaluation import _pairwise_scores
 
     # clusters {0,1} {2,3}; concepts a a a b: TP 1 (0-1), predicted 2, gold 3 (a: 0-1 0-2 1-2)
     result = _pairwise_scores([0, 0, 1, 1], ["a", "a", "a", "b"])

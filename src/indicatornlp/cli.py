@@ -255,7 +255,7 @@ def _evaluate_links(path: Any, threshold: float | None, as_json: bool) -> None:
 def _link_inputs(paths: tuple[str, ...]) -> tuple[list[dict[str, Any]], int, int]:
     """Indicators of every file under ``paths``; bad files reported on stderr, one line each."""
     from .batch import find_files
-    from .linking import read_indicators
+    from .readers.rows import read_indicators
 
     files, _ = find_files(paths)
     indicators: list[dict[str, Any]] = []

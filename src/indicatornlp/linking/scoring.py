@@ -1,0 +1,259 @@
+"""Score two indicator names (0–100): names cleaned for matching, their measure words, the weighted mix.
+
+A name is compared cleaned (``clean_name``) and in the form ``measure_of`` gives: its measure word (the head it
+ends in) made canonical from ``data/measures.toml`` (满意率, 是否满意 → 满意度), with the measure's class.
+``Weights`` says how four rapidfuzz similarities and the measure classes add up.
+
+>>> [round(float(s)) for s in score_names(["群众满意度"], ["服务对象满意度"])]
+[86]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import LinkingError
+from ..text import normalize_text, strip_numbering
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "DEFAULT_WEIGHTS",
+    "Weights",
+    "clean_name",
+    "is_placeholder_name",
+    "measure_of",
+    "name_features",
+    "score_names",
+]
+
+Int = npt.NDArray[np.int64]
+Float = npt.NDArray[np.float64]
+
+DEFAULT_THRESHOLD = 65.0
+"""Chosen on ``data/annotated/train`` only (see ``bench/tune_link.py``); holdout figures in the report."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Weights:
+    """How the parts of a pair score add up; chosen on the train split (``bench/tune_link.py``).
+
+    The name score (0–100) is the weighted mean of four rapidfuzz similarities of the names (cleaned, and
+    with their measure word in its canonical form: 满意率 → 满意度), plus the measure-class term:
+    ``ratio`` (``fuzz.ratio``, the whole names), ``partial`` (``fuzz.partial_ratio``, one name inside the
+    other), ``reversed_jaro`` (Jaro–Winkler over the reversed names: Chinese indicator names end in their
+    measure, 满意度, 及时率, 人次, so a shared ending weighs most) and ``suffix`` (the length of the shared
+    ending, ``distance.Postfix``, full at ``suffix_chars`` characters), clipped to 0–100.  The pair score
+    adds the 二级 and unit terms and is clipped to 0–100.
+    """
+
+    ratio: float = 0.5
+    partial: float = 0.0
+    reversed_jaro: float = 0.25
+    suffix: float = 1.0
+    suffix_chars: int = 3
+    """A shared ending this long counts fully (满意度, 及时率)."""
+    same_measure: float = 5.0
+    """Added to the name score when both names end in a measure of one class (``data/measures.toml``)."""
+    other_measure: float = -20.0
+    """Added when both have a measure class and the classes differ (人次 against 满意度)."""
+    same_level2: float = 0.0
+    """Added when both have the same 二级."""
+    other_level2: float = -20.0
+    """Added when both 二级 are known and differ."""
+    unit_agrees: float = 3.0
+    """Added when the target units (or kinds) agree."""
+    unit_differs: float = 0.0
+    """Added when they differ (``%`` against ``人次``, a number against 及时)."""
+
+    def __post_init__(self) -> None:
+        parts = (self.ratio, self.partial, self.reversed_jaro, self.suffix)
+        if min(parts) < 0 or sum(parts) <= 0 or self.suffix_chars < 1:
+            raise LinkingError(None, f"bad weights {self!r}", hint="name weights are ≥ 0 and not all 0")
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+# ---- names -------------------------------------------------------------------------------------------
+
+_BRACKETS = re.compile(r"[(\[【《〈「『][^()\[\]【】《》〈〉「」『』]*[)\]】》〉」』]")
+_DECORATION = re.compile(
+    r"""^(?:
+        指标\s*\d+\s*[:：.．、]?        # 指标10:  指标5.
+      | [★☆▲△●○◆◇■□※*#\-—·•]+     # ★补助… *指标
+      | 其中[:：]?                     # 其中桃树种植面积
+    )""",
+    re.VERBOSE,
+)
+# a target written into the name: "受益建档立卡贫困人口数≥**人", "干警满意度>=95%"
+_EMBEDDED_TARGET = re.compile(r"(?<=[\u4e00-\u9fff])\s*[≥≤<>=]=?\s*[\d.*xX]+\s*[%\u4e00-\u9fff/]{0,4}$")
+_TRAILING = re.compile(r"(?:[%‰]|百分比|[:：;；,，。.、\-—/]|\s)+$")
+_QUOTES = str.maketrans("", "", "“”\"'‘’《》〈〉「」『』")
+_SPACES = re.compile(r"\s+")
+_PLACEHOLDER = re.compile(r"^[\W\d_xX*]*$")
+_PLACEHOLDER_WORDS = frozenset(
+    {"empty", "null", "none", "nan", "n/a", "na", "tbd", "无", "空", "略", "暂无", "待定", "指标", "三级指标"}
+)
+
+
+@lru_cache(maxsize=1 << 20)
+def clean_name(name: str) -> str:
+    """The name as compared: width folded, numbering, ``指标1:``, ``★``, brackets, quotes and spaces removed.
+
+    Brackets go with their content (a unit, a score, a clarification); if nothing else is left, the
+    content stays.  A pure function, cached (names repeat).
+
+    >>> clean_name("指标10:受训学员满意度(%)")
+    '受训学员满意度'
+    >>> clean_name("（一）项目(工程)验收合格率")
+    '项目验收合格率'
+    >>> clean_name("制作发放《党支部工作手册》")
+    '制作发放党支部工作手册'
+    >>> clean_name("服务对象满意度%")
+    '服务对象满意度'
+    >>> clean_name("受益建档立卡贫困人口数≥**人")
+    '受益建档立卡贫困人口数'
+    """
+    text = normalize_text(name)
+    previous = None
+    while previous != text:
+        previous = text
+        text = strip_numbering(text)
+        text = _DECORATION.sub("", text).strip()
+    text = text.translate(_QUOTES)
+    without = _BRACKETS.sub("", text)
+    while without != text:  # nested brackets
+        text, without = without, _BRACKETS.sub("", without)
+    if not _SPACES.sub("", without):
+        without = re.sub(r"[()\[\]【】]", "", name)
+        without = normalize_text(without)
+    text = _TRAILING.sub("", _EMBEDDED_TARGET.sub("", without))
+    return _SPACES.sub("", text)
+
+
+def is_placeholder_name(name: str) -> bool:
+    """True for a name that names nothing: empty, ``—``, ``XX``, ``**``, ``0``, ``EMPTY``, ``无``.
+
+    >>> [is_placeholder_name(s) for s in ["", "XX", "——", "EMPTY", "群众满意度"]]
+    [True, True, True, True, False]
+    """
+    key = clean_name(name)
+    return not key or bool(_PLACEHOLDER.match(key)) or key.lower() in _PLACEHOLDER_WORDS
+
+
+@lru_cache(maxsize=1 << 20)
+def _reversed(key: str) -> str:
+    return key[::-1]
+
+
+@functools.cache
+def _measure_table() -> tuple[re.Pattern[str], dict[str, tuple[int, str]], tuple[str, ...]]:
+    """The measure words of ``data/measures.toml`` as one pattern over reversed names (the first match in a
+    reversed name is the one that ends last in the name; longer words are tried first)."""
+    raw = resources.files("indicatornlp").joinpath("data/measures.toml").read_text("utf-8")
+    words: dict[str, tuple[int, str]] = {}
+    classes: list[str] = []
+    for code, entry in enumerate(tomllib.loads(raw)["measure"]):
+        classes.append(entry["class"])
+        for word in entry["words"]:
+            words.setdefault(word, (code, entry["canonical"]))
+    ordered = sorted(words, key=lambda w: (-len(w), w))
+    pattern = re.compile("|".join(re.escape(w[::-1]) for w in ordered))
+    return pattern, words, tuple(classes)
+
+
+@lru_cache(maxsize=1 << 20)
+def measure_of(key: str) -> tuple[str | None, str]:
+    """The measure class of a cleaned name and the name as compared (its measure word made canonical).
+
+    >>> measure_of("来访外宾是否满意")
+    ('satisfaction', '来访外宾满意度')
+    >>> measure_of("干警满意度")
+    ('satisfaction.staff', '职工满意度')
+    >>> measure_of("培训班次")
+    ('count.events', '培训次数')
+    >>> measure_of("党组织特色活动")
+    (None, '党组织特色活动')
+    """
+    pattern, words, classes = _measure_table()
+    found = pattern.search(key[::-1])
+    if found is None:
+        return None, key
+    word = found.group()[::-1]
+    code, canonical = words[word]
+    end = len(key) - found.start()
+    return classes[code], key[: end - len(word)] + canonical + key[end:]
+
+
+def _measure_code(key: str) -> int:
+    name = measure_of(key)[0]
+    return -1 if name is None else _measure_table()[2].index(name)
+
+
+def name_features(a: Sequence[str], b: Sequence[str], *, workers: int = 1) -> dict[str, Float]:
+    """The rapidfuzz similarities (0–100) of ``a[i]`` and ``b[i]`` that ``Weights`` mixes, on the names as
+    compared (``measure_of``); the shared ending in characters under ``"suffix_length"``; and under
+    ``"same_measure"`` 1 (same measure class), -1 (different classes) or 0 (one has none)."""
+    if len(a) != len(b):
+        raise ValueError("name_features() takes two sequences of the same length")
+    ca = [measure_of(s)[1] for s in a]
+    cb = [measure_of(s)[1] for s in b]
+    ma = np.fromiter((_measure_code(s) for s in a), dtype=np.int64, count=len(a))
+    mb = np.fromiter((_measure_code(s) for s in b), dtype=np.int64, count=len(b))
+    return _features(ca, cb, ma, mb, workers)
+
+
+def _features(a: Sequence[str], b: Sequence[str], ma: Int, mb: Int, workers: int) -> dict[str, Float]:
+    """``name_features`` of names already in their compared form, with their measure-class codes."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import JaroWinkler, Postfix
+
+    ra = [_reversed(s) for s in a]
+    rb = [_reversed(s) for s in b]
+
+    def pairwise(scorer: Any, x: Sequence[str], y: Sequence[str]) -> Float:
+        if not len(x):
+            return np.zeros(0)
+        return np.asarray(process.cpdist(x, y, scorer=scorer, workers=workers, dtype=np.float32), dtype=np.float64)
+
+    return {
+        "ratio": pairwise(fuzz.ratio, a, b),
+        "partial": pairwise(fuzz.partial_ratio, a, b),
+        "reversed_jaro": 100.0 * pairwise(JaroWinkler.normalized_similarity, ra, rb),
+        "suffix_length": pairwise(Postfix.similarity, a, b),
+        "same_measure": np.where((ma >= 0) & (mb >= 0), np.where(ma == mb, 1.0, -1.0), 0.0),
+    }
+
+
+def score_names(a: Sequence[str], b: Sequence[str], *, weights: Weights = DEFAULT_WEIGHTS, workers: int = 1) -> Float:
+    """Name similarity (0–100) of ``a[i]`` and ``b[i]`` for every i, on cleaned names.  Symmetric.
+
+    >>> [round(float(s)) for s in score_names(["群众满意度", "培训人次"], ["服务对象满意度", "培训满意度"])]
+    [86, 2]
+    """
+    return _mix(name_features(a, b, workers=workers), weights)
+
+
+def _mix(features: Mapping[str, Float], weights: Weights) -> Float:
+    suffix = 100.0 * np.minimum(features["suffix_length"], weights.suffix_chars) / weights.suffix_chars
+    total = weights.ratio + weights.partial + weights.reversed_jaro + weights.suffix
+    mixed = (
+        weights.ratio * features["ratio"]
+        + weights.partial * features["partial"]
+        + weights.reversed_jaro * features["reversed_jaro"]
+        + weights.suffix * suffix
+    ) / total
+    measure = features["same_measure"]
+    mixed += np.where(measure > 0, weights.same_measure, np.where(measure < 0, weights.other_measure, 0.0))
+    result: Float = np.round(np.clip(mixed, 0.0, 100.0), 2).astype(np.float64)
+    return result
