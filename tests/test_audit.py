@@ -442,7 +442,7 @@ def test_model_unavailable_degrades_clearly(monkeypatch: pytest.MonkeyPatch) -> 
     def broken() -> None:
         raise ModelError("models/default.pkl", "cannot be loaded", hint="retrain it")
 
-    monkeypatch.setattr(api_module, "_default_model", broken)
+    monkeypatch.setattr(api_module, "default_model", broken)
     findings = audit(_filing((OUT_NUM, "局级干部体检费 1500 元/人", "规范")))
     codes = [f.code for f in findings]
     assert codes[0] == "A200" and "cannot be loaded" in findings[0].message

@@ -227,7 +227,7 @@ def test_every_input_form() -> None:
 
 
 def test_wrong_item_type() -> None:
-    with pytest.raises(TypeError, match="item 1 is int"):
+    with pytest.raises(TypeError, match="item 1: cannot link a int"):
         link(["群众满意度", 42])
 
 

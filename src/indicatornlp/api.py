@@ -35,16 +35,15 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import threading
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 import numpy as np
 
-from .errors import IndicatorNLPError, ModelError
+from .errors import IndicatorNLPError
 from .inputs import Item, read_input
-from .model import Model, clean_name, load_model
+from .model import Model, clean_name, default_model, load_model
 from .records import Filing, Indicator, Normalized, Target, TargetKind
 from .rules import indicator_findings
 from .targets import as_excel_date, parse_target, split_indicator
@@ -114,17 +113,13 @@ class Normalizer:
         mismatch_threshold: float = MISMATCH_CONFIDENCE,
     ) -> None:
         self._model = load_model(model) if isinstance(model, str | os.PathLike) else model
+        """The model given, or ``None`` for the shipped one (``default_model()``, the process' one copy)."""
         self.mismatch_threshold = mismatch_threshold
-        self._lock = threading.Lock()
 
     @property
     def model(self) -> Model:
-        """The model (the shipped default is loaded here, on first use)."""
-        if self._model is None:
-            with self._lock:
-                if self._model is None:
-                    self._model = load_model()
-        return self._model
+        """The model (the shipped default is loaded on first use)."""
+        return self._model if self._model is not None else default_model()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"model": self.model, "mismatch_threshold": self.mismatch_threshold}
@@ -279,13 +274,7 @@ def normalize(
     model: Model | None = None,
 ) -> Normalized:
     """Clean, classify and parse one indicator (see the module docstring); ``model``: ``None`` for the shipped one."""
-    global _shared
-    if model is not None:
-        normalizer = Normalizer(model)
-    else:
-        if _shared is None:
-            _shared = Normalizer()
-        normalizer = _shared
+    normalizer = Normalizer(model)
     return normalizer.normalize(indicator, target=target, level1=level1, level2=level2, year=year)
 
 
@@ -311,7 +300,7 @@ def normalize_filings(
     if model is False:
         return [[_plain(ind, f.year) for ind in f.indicators] for f in filings], "no model was asked for"
     try:
-        normalizer = Normalizer(_default_model() if model is None else model)
+        normalizer = Normalizer(default_model() if model is None else model)
         out: list[list[Normalized]] = [[] for _ in filings]
         for year in dict.fromkeys(f.year for f in filings):
             chosen = [i for i, f in enumerate(filings) if f.year == year]
@@ -325,24 +314,6 @@ def normalize_filings(
         plain = [[_plain(ind, f.year) for ind in f.indicators] for f in filings]
         return plain, str(err) or type(err).__name__
     return out, None
-
-
-_DEFAULT_MODEL: list[Model] = []
-_MODEL_FAILURE: list[str] = []
-
-
-def _default_model() -> Model:
-    """The shipped model, loaded once; a failure is remembered so that a batch does not retry per filing."""
-    if _DEFAULT_MODEL:
-        return _DEFAULT_MODEL[0]
-    if _MODEL_FAILURE:
-        raise ModelError(None, _MODEL_FAILURE[0])
-    try:
-        _DEFAULT_MODEL.append(load_model())
-    except (ImportError, IndicatorNLPError) as err:
-        _MODEL_FAILURE.append(str(err) or type(err).__name__)
-        raise
-    return _DEFAULT_MODEL[0]
 
 
 def _plain(ind: Indicator, year: int | None) -> Normalized:

@@ -29,7 +29,7 @@ from .errors import InputError
 from .records import Normalized, Position, Target
 from .targets import split_indicator
 
-__all__ = ["FIELDS", "InputError", "Item", "read_input"]
+__all__ = ["FIELDS", "Item", "field_value", "read_input"]
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "name": ("name", "三级指标", "指标名称", "三级指标名称", "l3"),
@@ -76,8 +76,15 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _field(mapping: Mapping[Any, Any], field: str) -> str | None:
-    for key in FIELDS[field]:
+def field_value(mapping: Mapping[Any, Any], field: str | tuple[str, ...]) -> str | None:
+    """The text of the first key of ``field`` (a name in ``FIELDS``, or the keys themselves) with a value.
+
+    >>> field_value({"name": "", "三级指标": "群众满意度"}, "name")
+    '群众满意度'
+    >>> field_value({"项目名称": "党建工作"}, ("project", "项目名称"))
+    '党建工作'
+    """
+    for key in FIELDS[field] if isinstance(field, str) else field:
         if (text := _text(mapping.get(key))) is not None:
             return text
     return None
@@ -131,15 +138,19 @@ def read_input(
         stated_level1, stated_level2 = item.filed_level1, item.filed_level2
         ident, source = item.id, item.source
     elif isinstance(item, Mapping):
-        found = _field(item, "name")
+        found = field_value(item, "name")
         if found is None and not any(key in item for key in FIELDS["name"]):
             keys = ", ".join(sorted(map(str, item))) or "no keys"
             raise InputError(where, f"a mapping to {action} needs 'name' or '三级指标'; it has {keys}", hint=_FORMS)
-        name, stated = found or "", _field(item, "target")
+        name, stated = found or "", field_value(item, "target")
         if stated is None and target is None:
             name, stated = split_indicator(name)
-        stated_level1, stated_level2 = _field(item, "level1"), _field(item, "level2")
-        ident, source, given_year = _field(item, "id"), _field(item, "source"), item.get("year", item.get("年度"))
+        stated_level1, stated_level2 = field_value(item, "level1"), field_value(item, "level2")
+        ident, source, given_year = (
+            field_value(item, "id"),
+            field_value(item, "source"),
+            item.get("year", item.get("年度")),
+        )
     elif isinstance(item, tuple) and len(item) == 2:
         name, stated = _text(item[0]) or "", _text(item[1])
     elif isinstance(getattr(item, "name", None), str) and hasattr(item, "target_raw"):  # Indicator, Example

@@ -68,6 +68,20 @@ def strip_numbering(text: str) -> str:
     return text
 
 
+def strip_decoration(text: str, decoration: re.Pattern[str], edges: str | None = None) -> str:
+    """``normalize_text``, then row numbering and ``decoration`` removed and ``edges`` stripped until stable.
+
+    >>> strip_decoration("（1）★群众满意度。", re.compile("^★"), " 。")
+    '群众满意度'
+    """
+    text = normalize_text(text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = decoration.sub("", strip_numbering(text)).strip(edges)
+    return text
+
+
 def is_cjk(char: str) -> bool:
     """True for a Chinese (or other CJK) character."""
     return bool(re.match(f"[{_CJK}]", char))

@@ -1,7 +1,7 @@
 """Read what a caller gives ``link`` into items: one name, its cleaned key, 二级, parsed target and source each.
 
-``link`` takes strings (``"群众满意度 ≥95%"``), mappings with English or Chinese keys (those of
-``readers.rows``), ``Indicator`` or ``Normalized`` records; ``_item`` reads one, ``_prepare`` a sequence (with the
+``link`` takes every form of ``indicatornlp.inputs`` (``"群众满意度 ≥95%"``, mappings with English or Chinese keys,
+``Indicator`` or ``Normalized`` records …); ``_item`` reads one, ``_prepare`` a sequence (with the
 positions skipped for a placeholder name).
 
 >>> items, skipped = _prepare(["群众满意度 ≥95%", {"三级指标": "XX"}])
@@ -12,12 +12,12 @@ positions skipped for a placeholder name).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import lru_cache
 
-from ..readers.rows import LEVEL1_KEYS, LEVEL2_KEYS, NAME_KEYS, SOURCE_KEYS, TARGET_KEYS, first_value
-from ..records import Indicator, Normalized, Target
-from ..targets import parse_target, split_indicator
+from ..inputs import read_input
+from ..records import Target
+from ..targets import parse_target
 from ..taxonomy import canonical_category
 from .scoring import clean_name, is_placeholder_name
 
@@ -47,27 +47,15 @@ def _level2_of(level1: str | None, level2: str | None) -> str | None:
 
 
 def _item(position: int, value: object) -> _Item:
-    """The item of ``value``, the ``position``-th input (named in the ``TypeError`` for another type)."""
-    if isinstance(value, Normalized):
-        key = clean_name(value.name or value.raw)
-        return _Item(value.name or value.raw, key, value.level2, value.target, value.source)
-    if isinstance(value, Indicator):
-        source = value.position.path if value.position is not None else None
-        target = _parse(value.target_raw)
-        return _Item(value.name, clean_name(value.name), _level2_of(value.level1_raw, value.level2_raw), target, source)
-    if isinstance(value, str):
-        name, raw_target = split_indicator(value)
-        return _Item(name, clean_name(name), None, _parse(raw_target), None)
-    if isinstance(value, Mapping):
-        name = first_value(value, NAME_KEYS) or ""
-        raw_target = first_value(value, TARGET_KEYS) or ""
-        if raw_target == "" and " " in name.strip():
-            name, raw_target = split_indicator(name)
-        level2 = _level2_of(first_value(value, LEVEL1_KEYS), first_value(value, LEVEL2_KEYS))
-        return _Item(name, clean_name(name), level2, _parse(raw_target), first_value(value, SOURCE_KEYS))
-    raise TypeError(
-        f"link() takes strings, mappings, Indicator or Normalized records; item {position} is {type(value).__name__}"
-    )
+    """The item of ``value``, the ``position``-th input (named in the ``InputError`` of a form no one reads)."""
+    given = read_input(value, position=position, action="link")
+    if given.record is not None:  # a Normalized: its resolved 二级 and its target parsed in context
+        record = given.record
+        name = record.name or record.raw
+        return _Item(name, clean_name(name), record.level2, record.target, record.source)
+    source = given.position.path if given.position is not None else given.source
+    level2 = _level2_of(given.level1, given.level2)
+    return _Item(given.name, clean_name(given.name), level2, _parse(given.target), source)
 
 
 def _prepare(indicators: Iterable[object]) -> tuple[list[_Item | None], list[int]]:

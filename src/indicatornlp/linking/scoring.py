@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import LinkingError
-from ..text import normalize_text, strip_numbering
+from ..text import normalize_text, strip_decoration
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -124,13 +124,7 @@ def clean_name(name: str) -> str:
     >>> clean_name("受益建档立卡贫困人口数≥**人")
     '受益建档立卡贫困人口数'
     """
-    text = normalize_text(name)
-    previous = None
-    while previous != text:
-        previous = text
-        text = strip_numbering(text)
-        text = _DECORATION.sub("", text).strip()
-    text = text.translate(_QUOTES)
+    text = strip_decoration(name, _DECORATION).translate(_QUOTES)
     without = _BRACKETS.sub("", text)
     while without != text:  # nested brackets
         text, without = without, _BRACKETS.sub("", without)

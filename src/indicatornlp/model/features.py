@@ -19,7 +19,7 @@ import numpy as np
 
 from ..inputs import read_input
 from ..targets import parse_target
-from ..text import normalize_text, strip_numbering
+from ..text import normalize_text, strip_decoration
 from ..tokenize import tokenize
 
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
@@ -54,12 +54,7 @@ def clean_name(name: str) -> str:
     >>> clean_name("指标1:维护及时性")
     '维护及时性'
     """
-    text = normalize_text(name)
-    previous = None
-    while previous != text:
-        previous = text
-        text = _NAME_DECORATION.sub("", strip_numbering(text)).strip(_NAME_EDGES)
-    return text
+    return strip_decoration(name, _NAME_DECORATION, _NAME_EDGES)
 
 
 def name_words(name: str) -> tuple[str, ...]:

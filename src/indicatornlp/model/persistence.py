@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelError
+from ..errors import IndicatorNLPError, ModelError
 from ..taxonomy import default_taxonomy
 from .arrays import CARD_FORMAT_VERSION, LinearPipeline
 from .core import CARD_FORMAT, MODEL_FILE, Model
@@ -74,7 +74,8 @@ def default_model() -> Model:
     """The shipped model, loaded on first use and then the same object for the whole process (thread-safe).
 
     If the shipped file cannot be used (another taxonomy or format version, a broken archive), it is rebuilt from
-    the shipped annotated data, with one ``ModelRebuiltWarning``.  ``load_model()`` returns the same object.
+    the shipped annotated data, with one ``ModelRebuiltWarning``.  ``load_model()`` returns the same object.  If
+    neither works, the error is remembered and raised again on later calls without retrying.
 
     >>> default_model() is default_model() is load_model()
     True
@@ -82,15 +83,25 @@ def default_model() -> Model:
     return _load_default()
 
 
+_failure: str | None = None
+"""Why the shipped model could not be loaded nor rebuilt: a batch does not retry it per filing."""
+
+
 def _load_default() -> Model:
-    global _default
+    global _default, _failure
     with _default_lock:
         if _default is None:
+            if _failure is not None:
+                raise ModelError(None, _failure)
             file = default_model_path()
             try:
-                _default = _read(file, default=True)
-            except _Unloadable as why:
-                _default = _rebuild(file, str(why))
+                try:
+                    _default = _read(file, default=True)
+                except _Unloadable as why:
+                    _default = _rebuild(file, str(why))
+            except (ImportError, IndicatorNLPError) as err:
+                _failure = str(err) or type(err).__name__
+                raise
         return _default
 
 

@@ -1,8 +1,8 @@
 """Read a file of indicator rows: ``read_indicators(path)`` → one mapping per indicator, as ``link`` takes them.
 
 A ``.csv`` or ``.jsonl`` file is a table of indicators (what ``indicatornlp tag`` writes, or any table with a
-``name``/``三级指标`` column); any other file is a filing, read with ``read_filings``.  The column names this module
-knows (``NAME_KEYS`` …) are the ones a mapping of one indicator may use.
+``name``/``三级指标`` column); any other file is a filing, read with ``read_filings``.  Its columns are the keys a
+mapping of one indicator may use (``indicatornlp.inputs.FIELDS``).
 
 >>> rows = read_indicators("data/filings/songjiang-jiguan-2023.txt")
 >>> rows[0]["source"], rows[0]["level1"]
@@ -14,50 +14,16 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import FilingError, FilingFormatError, FilingNotFoundError
+from ..inputs import FIELDS, field_value
 from . import read_filings
 
-__all__ = [
-    "LEVEL1_KEYS",
-    "LEVEL2_KEYS",
-    "NAME_KEYS",
-    "SOURCE_KEYS",
-    "TARGET_KEYS",
-    "first_value",
-    "read_indicators",
-]
-
-NAME_KEYS = ("name", "三级指标", "l3", "指标名称")
-"""Keys (columns) that hold an indicator's name, first found wins."""
-TARGET_KEYS = ("target", "target_raw", "年度指标值", "指标值")
-"""Keys that hold its target as written."""
-LEVEL1_KEYS = ("level1", "level1_raw", "l1_raw", "一级指标")
-"""Keys that hold its filed 一级指标."""
-LEVEL2_KEYS = ("level2", "level2_raw", "l2_raw", "二级指标")
-"""Keys that hold its filed 二级指标."""
-SOURCE_KEYS = ("source", "source_url", "path", "file")
-"""Keys that name the file it comes from."""
+__all__ = ["read_indicators"]
 
 _TABLE_SUFFIXES = frozenset({".csv", ".jsonl", ".ndjson"})
-
-
-def first_value(mapping: Mapping[str, Any], keys: Sequence[str]) -> str | None:
-    """The first of ``keys`` with a value (not empty, not a data frame's NaN), as text.
-
-    >>> first_value({"name": "", "三级指标": "群众满意度"}, NAME_KEYS)
-    '群众满意度'
-    """
-    for key in keys:
-        value = mapping.get(key)
-        if value is None or value == "":
-            continue
-        if isinstance(value, float) and value != value:  # NaN from a data frame
-            continue
-        return str(value)
-    return None
 
 
 def read_indicators(path: str | os.PathLike[str]) -> list[dict[str, str | None]]:
@@ -94,15 +60,15 @@ def read_indicators(path: str | os.PathLike[str]) -> list[dict[str, str | None]]
 
 
 def _table_row(row: Mapping[str, Any], path: str) -> dict[str, str | None]:
-    source = first_value(row, SOURCE_KEYS) or path
-    filing = first_value(row, ("filing",))
+    source = field_value(row, "source") or path
+    filing = field_value(row, ("filing",))
     return {
-        "name": first_value(row, NAME_KEYS) or "",
-        "target": first_value(row, TARGET_KEYS),
-        "level1": first_value(row, LEVEL1_KEYS) or first_value(row, ("predicted_level1",)),
-        "level2": first_value(row, LEVEL2_KEYS) or first_value(row, ("predicted_level2",)),
+        "name": field_value(row, "name") or "",
+        "target": field_value(row, "target"),
+        "level1": field_value(row, "level1") or field_value(row, ("predicted_level1",)),
+        "level2": field_value(row, "level2") or field_value(row, ("predicted_level2",)),
         "source": f"{source}#{filing}" if filing else source,
-        "project": first_value(row, ("project", "项目名称")),
+        "project": field_value(row, ("project", "项目名称")),
     }
 
 
@@ -112,7 +78,7 @@ def _read_table(path: str, suffix: str) -> list[dict[str, str | None]]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             if suffix == ".csv":
                 reader = csv.DictReader(handle)
-                if not any(key in (reader.fieldnames or ()) for key in NAME_KEYS):
+                if not any(key in (reader.fieldnames or ()) for key in FIELDS["name"]):
                     raise FilingFormatError(path, "no indicator-name column in the header", hint=hint)
                 return [_table_row(row, path) for row in reader]
             out = []
@@ -123,7 +89,7 @@ def _read_table(path: str, suffix: str) -> list[dict[str, str | None]]:
                     row = json.loads(line)
                 except json.JSONDecodeError as err:
                     raise FilingFormatError(f"{path}:{number}", f"not a JSON line ({err.msg})", hint=hint) from None
-                if not isinstance(row, dict) or not any(key in row for key in NAME_KEYS):
+                if not isinstance(row, dict) or not any(key in row for key in FIELDS["name"]):
                     raise FilingFormatError(f"{path}:{number}", "not an object with an indicator name", hint=hint)
                 out.append(_table_row(row, path))
             return out
