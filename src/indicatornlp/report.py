@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import collections
 import datetime
+import functools
 import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .records import Filing, Finding, Severity
-from .rules import RULES
+from .rules import catalogue
 
 __all__ = ["AuditedFiling", "by_code", "render_html", "render_markdown"]
 
@@ -65,9 +66,14 @@ def by_code(findings: Iterable[Finding]) -> list[tuple[str, Severity, int]]:
     return sorted(((c, severity[c], n) for c, n in counts.items()), key=lambda x: (-x[2], x[0]))
 
 
+@functools.cache
+def _titles() -> dict[str, str]:
+    return {rule.code: rule.title for rule in catalogue()}
+
+
 def _title(code: str) -> str:
-    rule = RULES.get(code)
-    return rule.title if rule else ""
+    """The rule's short title beside its code (``""`` for a code the catalogue does not know)."""
+    return _titles().get(code, "")
 
 
 def _e(value: Any) -> str:

@@ -1,0 +1,27 @@
+"""The reviewers' rules on normalized rows: per indicator (A1xx) and per filing (A2xx), registered by code.
+
+The codes and what they flag are listed in ``indicatornlp.audit`` (the table is made from the registry), which
+applies these rules to a filing; ``indicatornlp.normalize()`` attaches the per-indicator findings to each
+``Normalized`` record.
+
+Where a new rule goes (three files at most):
+
+- its function, decorated with ``@rule(code, severity, title, scope=…, doc=…)``, in ``rules/indicator.py``
+  (A1xx: one indicator alone, ``scope="indicator"``) or ``rules/filing.py`` (A2xx: ``scope="filing"`` for the
+  project, ``"row"``/``"rows"`` for a row in its filing); it runs where it is defined in its module, and its
+  ``doc`` becomes its line in the catalogue;
+- its words, limits and the categories it names in ``data/audit.toml`` (read with ``words``/``number``/
+  ``category`` of ``rules/lists.py``: no category name is written in a rule);
+- its cases in ``tests/test_audit.py`` (a test fails for a code that is declared but never tried).
+
+>>> sorted(RULES)[:3], catalogue()[-1].code
+(['A101', 'A102', 'A103'], 'F002')
+"""
+
+from __future__ import annotations
+
+from .filing import audit_normalized
+from .indicator import indicator_findings
+from .registry import RULES, Message, Rule, catalogue, catalogue_table, rule
+
+__all__ = ["RULES", "Message", "Rule", "audit_normalized", "catalogue", "catalogue_table", "indicator_findings", "rule"]
