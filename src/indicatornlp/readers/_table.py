@@ -35,6 +35,7 @@ from typing import NamedTuple
 from ..errors import NoIndicatorTableError
 from ..records import Filing, Funds, Indicator, Position
 from ..taxonomy import Taxonomy, canonical_category, clean_label, default_taxonomy
+from ..targets import is_target_cell
 from ..text import is_cjk, normalize_text
 
 __all__ = ["Cell", "filings_from_rows"]
@@ -320,59 +321,8 @@ def is_label_prefix(text: str) -> bool:
     return len(label) >= 2 and label in vocabulary().label_prefixes
 
 
-_COMPARATOR = (
-    r"(?:>=|<=|=>|=<|≥|≤|>|<|=|≈|~|约|不低于|不少于|不高于|不超过|不大于|不小于|大于等于|小于等于|大于|小于|"
-    r"高于|低于|至少|达到|控制在|超过|≥=)"
-)
-_NUMBER = r"(?:\d+(?:\.\d+)?|\*+|[xX]{1,3})"
-_NUMERIC = re.compile(
-    rf"""^{_COMPARATOR}?\s*{_NUMBER}\s*
-        (?:[-~～至到]\s*{_NUMBER}\s*)?              # a range
-        (?:%|‰|[A-Za-z]{{1,3}}\d?|[\u4e00-\u9fff]{{1,3}}(?:/[\u4e00-\u9fff]{{1,2}})?)?  # a unit
-        \s*(?:以上|以下|以内|左右|及以上|及以下)?$""",
-    re.VERBOSE,
-)
-_DEADLINE = re.compile(
-    r"""^(?:(?:19|20)\d{2}年(?:度)?)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:[-~至到](?:(?:19|20)\d{2}年)?\d{1,2}月(?:\d{1,2}日)?)?
-        (?:底|末|中旬|上旬|下旬)?(?:前|之前|以前|内|全年|完成)*$""",
-    re.VERBOSE,
-)
-_PLACEHOLDER = re.compile(r"^(?:[-—–/／\\*※]+|[xX]{1,4}|无|/)$")
-
-
-@lru_cache(maxsize=65536)
 def looks_like_target(text: str) -> bool:
-    """A cell that reads as a target value (年度指标值) rather than a name, in text without cell boundaries.
-
-    >>> [looks_like_target(t) for t in ("=3 次", "≥500人", "12月底前", "及时、满意", "效果明显", "群众满意度")]
-    [True, True, True, True, True, False]
-    """
-    t = normalize_text(text)
-    if not t or len(t) > 24:
-        return False
-    if _NUMERIC.match(t) or _PLACEHOLDER.match(t):
-        return True
-    squeezed = t.replace(" ", "")
-    if any(ch.isdigit() for ch in squeezed) and _DEADLINE.match(squeezed):
-        return True
-    if squeezed in {"年底前", "年内", "全年", "年底", "年末", "当年", "长期"}:
-        return True
-    return _made_of_words(re.sub(r"[、,，;；/]", "", squeezed))
-
-
-def _made_of_words(text: str) -> bool:
-    if not text or len(text) > 12:
-        return False
-    words = vocabulary().target_words
-    i = 0
-    while i < len(text):
-        for word in words:
-            if text.startswith(word, i):
-                i += len(word)
-                break
-        else:
-            return False
-    return True
+    return is_target_cell(text)
 
 
 def is_unit(text: str) -> bool:
