@@ -25,7 +25,7 @@ from typing import Any
 from ..errors import CorruptFilingError, NoIndicatorTableError
 from ..records import Filing
 from ._binary import cause, check_file
-from ._table import Cell, _GridReader
+from ._table import Cell, filings_from_rows
 
 __all__ = ["read_docx"]
 
@@ -53,11 +53,8 @@ def read_docx(path: str | os.PathLike[str]) -> list[Filing]:
     rows, tables = document_rows(document.element.body)
     if not rows:
         raise NoIndicatorTableError(where, "the document holds no text", hint="check that this is the filing")
-    reader = _GridReader(where, None, None, None)
-    reader.table_of_row = tables  # rows are numbered through the document; positions name their table
-    for cells in rows:
-        reader.row(cells)
-    return reader.finish()
+    # rows are numbered through the document; positions name their table
+    return filings_from_rows(rows, path=where, tables=tables)
 
 
 def document_rows(body: Any) -> tuple[list[list[Cell]], dict[int, int]]:
