@@ -13,7 +13,11 @@ lines of tabs or pipes    Markdown / tab-separated tables (``readers.markup``)
 other text                text extracted from a PDF (``readers.text``)
 ========================  ==========================================================
 
-Text is read as UTF-8 (with or without a byte-order mark), else as GB 18030.
+Text is read as UTF-8 (with or without a byte-order mark), else as GB 18030.  The formats, their suffixes and
+their readers are listed once, in ``REGISTRY`` (the CLI's ``--format`` choices come from it); binary readers are
+handed the bytes already read, never the path, so that a library never trusts a suffix.  ``walk`` finds the
+filings under folders (skipping exports, images and README files); every grid reader ends in
+``filings_from_rows`` (rows of ``Cell``).
 
 >>> [f.project for f in read_filings("data/filings/songjiang-jiguan-2023.txt")]
 ['党组织建设', '宣传与推广', '业务培训']

@@ -2,8 +2,9 @@
 
 A reader turns its format into rows of ``Cell`` (a spreadsheet row, a Word or HTML table row, a line of
 tab- or pipe-separated text) and hands them to ``filings_from_rows``, which finds the projects, their
-metadata (项目名称, 主管部门, 项目资金总额 …) and their indicator rows.  The text reader, whose input has no
-cell boundaries, uses the same vocabulary, label tracking and project builder line by line.
+metadata (项目名称, 主管部门, 项目资金总额 …) and their indicator rows.  The words of the forms are in ``_forms``,
+the project being built in ``_project``; the text reader, whose input has no cell boundaries, uses both line by
+line.  Whether a cell is a target value is ``indicatornlp.targets.is_target_cell``.
 
 Whitespace: a cell's line breaks are repaired (a break next to a Chinese character is dropped, any other becomes
 one space: "服务对象满\\n意度指标" → "服务对象满意度指标"); spaces inside a line are kept as filed ("=3 次",
