@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from .api import normalize_filings
 from .errors import IndicatorNLPError, OutputError
+from .readers import find_files  # the folder walk lives with the readers; kept here under its old name
 from .records import Filing, Finding, Indicator, Normalized, Position, Severity
 from .rules import audit_normalized
 from .tables import (
@@ -107,46 +108,6 @@ class TagResult:
     """Filings (projects) read."""
     outputs: tuple[str, ...] = ()
     """The files written (``tag_to_file``)."""
-
-
-# ---- finding the files -------------------------------------------------------------------------------------
-
-
-def _hidden(name: str) -> bool:
-    return name.startswith((".", "~$"))
-
-
-def find_files(paths: Iterable[str | os.PathLike[str]], *, exclude: Iterable[Path] = ()) -> tuple[list[str], list[str]]:
-    """The files under ``paths`` (folders walked recursively, sorted), and the hidden entries skipped.
-
-    A path that does not exist is kept: reading it reports the error.  Files in ``exclude`` (the output
-    itself) are left out.  Every other file is kept whatever its suffix: the reader says when it cannot read it.
-    """
-    excluded = {p.resolve() for p in exclude}
-    files: list[str] = []
-    skipped: list[str] = []
-    seen: set[Path] = set()
-
-    def keep(path: str) -> None:
-        resolved = Path(path).resolve()
-        if resolved not in excluded and resolved not in seen:
-            seen.add(resolved)
-            files.append(path)
-
-    for given in paths:
-        path = os.fspath(given)
-        if not os.path.isdir(path):
-            keep(path)
-            continue
-        found: list[str] = []
-        for root, dirs, names in os.walk(path):
-            skipped.extend(os.path.join(root, d) + os.sep for d in sorted(dirs) if _hidden(d))
-            dirs[:] = [d for d in dirs if not _hidden(d)]
-            for name in names:
-                (skipped if _hidden(name) else found).append(os.path.join(root, name))
-        for full in sorted(found, key=lambda f: Path(os.path.relpath(f, path)).parts):
-            keep(full)
-    return files, skipped
 
 
 # ---- one file ----------------------------------------------------------------------------------------------

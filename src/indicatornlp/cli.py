@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from .errors import IndicatorNLPError
+from .readers import FORMAT_NAMES, walk
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -170,6 +171,8 @@ def tag_command(
     if result.skipped:
         shown = ", ".join(result.skipped[:3]) + (" …" if len(result.skipped) > 3 else "")
         click.echo(f"indicatornlp: skipped {len(result.skipped)} hidden file(s) or folder(s): {shown}", err=True)
+    if line := walk(paths, exclude=result.outputs).skipped_line():
+        click.echo(f"indicatornlp: {line}", err=True)
     if not quiet:
         reused = f", {result.reused} taken over from the previous output" if result.reused else ""
         click.echo(
@@ -254,10 +257,9 @@ def _evaluate_links(path: Any, threshold: float | None, as_json: bool) -> None:
 
 def _link_inputs(paths: tuple[str, ...]) -> tuple[list[dict[str, Any]], int, int]:
     """Indicators of every file under ``paths``; bad files reported on stderr, one line each."""
-    from .batch import find_files
     from .readers.rows import read_indicators
 
-    files, _ = find_files(paths)
+    files = walk(paths, tables=True).files  # link reads indicator tables (.csv, .jsonl) as well as filings
     indicators: list[dict[str, Any]] = []
     failed = 0
     for path in files:
@@ -489,7 +491,7 @@ def _fit(text: str, width: int) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "html", "xlsx", "docx", "pdf"]),
+    type=click.Choice(FORMAT_NAMES),
     default=None,
     help="Read every FILE as this format, whatever its suffix.",
 )

@@ -13,7 +13,11 @@ lines of tabs or pipes    Markdown / tab-separated tables (``readers.markup``)
 other text                text extracted from a PDF (``readers.text``)
 ========================  ==========================================================
 
-Text is read as UTF-8 (with or without a byte-order mark), else as GB 18030.
+Text is read as UTF-8 (with or without a byte-order mark), else as GB 18030.  The formats, their suffixes and
+their readers are listed once, in ``REGISTRY`` (the CLI's ``--format`` choices come from it); binary readers are
+handed the bytes already read, never the path, so that a library never trusts a suffix.  ``walk`` finds the
+filings under folders (skipping exports, images and README files); every grid reader ends in
+``filings_from_rows`` (rows of ``Cell``).
 
 >>> [f.project for f in read_filings("data/filings/songjiang-jiguan-2023.txt")]
 ['党组织建设', '宣传与推广', '业务培训']
@@ -21,6 +25,7 @@ Text is read as UTF-8 (with or without a byte-order mark), else as GB 18030.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import re
@@ -37,25 +42,71 @@ from ..errors import (
     NoIndicatorTableError,
 )
 from ..records import Filing
+from ._table import Cell, filings_from_rows
+from ._walk import Walk, find_files, walk
 
-__all__ = ["FORMATS", "read_filings", "sniff_format"]
+__all__ = [
+    "FORMATS",
+    "FORMAT_NAMES",
+    "REGISTRY",
+    "Cell",
+    "Format",
+    "Walk",
+    "filings_from_rows",
+    "find_files",
+    "read_filings",
+    "sniff_format",
+    "walk",
+]
 
-FORMATS: dict[str, str] = {
-    ".txt": "text",
-    ".text": "text",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".tsv": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-    ".docx": "docx",
-    ".pdf": "pdf",
-}
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Format:
+    """One input format: its name, the suffixes that claim it, and the function that reads it.
+
+    >>> REGISTRY[0].name, REGISTRY[0].suffixes
+    ('text', ('.txt', '.text'))
+    """
+
+    name: str
+    """The ``format=`` value of ``read_filings`` (and the CLI's ``--format``)."""
+    suffixes: tuple[str, ...]
+    """Lower-case suffixes that claim the format (the content has the last word: ``sniff_format``)."""
+    module: str
+    """The module of ``indicatornlp.readers`` holding the reader (imported on first use)."""
+    function: str
+    """The reader: ``f(path, text)`` for a text format, ``f(path, data=bytes)`` for a binary one."""
+    binary: bool = False
+
+    def reader(self, where: str) -> Callable[..., list[Filing]]:
+        """The reader function; ``FilingFormatError`` naming ``where`` when its library is missing."""
+        try:
+            module = importlib.import_module(f".{self.module}", __name__)
+        except ImportError as err:
+            raise FilingFormatError(
+                where,
+                f"reading {self.name.upper()} files is not available ({err})",
+                hint="install indicatornlp with its extras",
+            ) from None
+        return cast("Callable[..., list[Filing]]", getattr(module, self.function))
+
+
+REGISTRY: tuple[Format, ...] = (
+    Format("text", (".txt", ".text"), "text", "read_text"),
+    Format("markdown", (".md", ".markdown", ".tsv"), "markup", "read_markdown"),
+    Format("html", (".html", ".htm"), "markup", "read_html"),
+    Format("xlsx", (".xlsx", ".xlsm"), "xlsx", "read_xlsx", binary=True),
+    Format("docx", (".docx",), "docx", "read_docx", binary=True),
+    Format("pdf", (".pdf",), "pdf", "read_pdf", binary=True),
+)
+"""Every format the readers take, in the order the CLI lists them."""
+
+_BY_NAME = {f.name: f for f in REGISTRY}
+FORMAT_NAMES: tuple[str, ...] = tuple(_BY_NAME)
+FORMATS: dict[str, str] = {suffix: f.name for f in REGISTRY for suffix in f.suffixes}
 """Suffix → format name (the ``format=`` values of ``read_filings``)."""
 
-_BINARY = {"pdf", "xlsx", "docx"}
+_BINARY = {f.name for f in REGISTRY if f.binary}
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SUFFIXES = ", ".join(sorted(FORMATS))
 
@@ -75,10 +126,8 @@ def read_filings(path: str | os.PathLike[str], *, format: str | None = None) -> 
     if file.is_dir():
         raise FilingFormatError(where, "is a directory, not a filing", hint="give the files inside it")
     if format is not None:
-        if format not in set(FORMATS.values()):
-            raise FilingFormatError(
-                where, f"unknown format {format!r}", hint=f"use one of {', '.join(sorted(set(FORMATS.values())))}"
-            )
+        if format not in _BY_NAME:
+            raise FilingFormatError(where, f"unknown format {format!r}", hint=f"use one of {', '.join(FORMAT_NAMES)}")
         claimed = format
     else:
         suffix = file.suffix.lower()
@@ -96,13 +145,13 @@ def read_filings(path: str | os.PathLike[str], *, format: str | None = None) -> 
     if not data.strip():
         raise EmptyFilingError(where, "the file is empty", hint="check that the download or export completed")
     kind, text = sniff_format(data, claimed=claimed, where=where)
-    if kind in _BINARY:
-        return _binary_reader(kind, where)(where)
-    assert text is not None
+    reader = _BY_NAME[kind].reader(where)
+    if text is None:
+        return reader(where, data=data)  # the bytes, never the path: a lying suffix cannot mislead the library
     if not text.strip():
         raise EmptyFilingError(where, "the file holds only white space", hint="check that the export completed")
     try:
-        return _read_text_kind(kind, where, text)
+        return reader(where, text)
     except NoIndicatorTableError:
         if claimed not in _BINARY:
             raise
@@ -112,20 +161,6 @@ def read_filings(path: str | os.PathLike[str], *, format: str | None = None) -> 
             f"not a {claimed.upper()} file: it holds text with no indicator table",
             hint="export the filing again",
         ) from None
-
-
-def _read_text_kind(kind: str, where: str, text: str) -> list[Filing]:
-    if kind == "html":
-        from .markup import read_html
-
-        return read_html(where, text)
-    if kind == "markdown":
-        from .markup import read_markdown
-
-        return read_markdown(where, text)
-    from .text import read_text
-
-    return read_text(where, text)
 
 
 def sniff_format(data: bytes, *, claimed: str, where: str = "") -> tuple[str, str | None]:
@@ -201,16 +236,3 @@ def _text_kind(text: str, claimed: str) -> str:
     if claimed == "markdown" and tabular >= 3:
         return "markdown"
     return "text"
-
-
-def _binary_reader(kind: str, where: str) -> Callable[[str], list[Filing]]:
-    try:
-        module = importlib.import_module(f".{kind}", __name__)
-    except ImportError as err:
-        raise FilingFormatError(
-            where, f"reading {kind.upper()} files is not available ({err})", hint="install indicatornlp with its extras"
-        ) from None
-    reader = getattr(module, f"read_{kind}", None)
-    if reader is None:
-        raise FilingFormatError(where, f"reading {kind.upper()} files is not available", hint="update indicatornlp")
-    return cast("Callable[[str], list[Filing]]", reader)

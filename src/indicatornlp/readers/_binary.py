@@ -31,6 +31,24 @@ def check_file(where: str) -> None:
         )
 
 
+def file_bytes(where: str, data: bytes | None) -> bytes:
+    """The content of a binary filing: ``data`` when the caller has read it already, else the checked file's bytes.
+
+    The libraries are handed these bytes, never the path: a suffix that lies (a workbook named ``.docx``) cannot
+    send them down a path of their own (openpyxl refuses a path whose suffix is not an Excel one).
+    """
+    if data is not None:
+        return data
+    check_file(where)
+    try:
+        with open(where, "rb") as stream:
+            return stream.read()
+    except OSError as err:
+        raise CorruptFilingError(
+            where, f"cannot be opened ({err.strerror or err})", hint="check its permissions"
+        ) from None
+
+
 def cause(err: BaseException) -> str:
     """A library's error message, short enough for a one-line report."""
     text = str(err).strip() or type(err).__name__

@@ -17,6 +17,7 @@ Rows are numbered through the document (as the HTML reader numbers them); a posi
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 from collections.abc import Iterator
@@ -24,28 +25,28 @@ from typing import Any
 
 from ..errors import CorruptFilingError, NoIndicatorTableError
 from ..records import Filing
-from ._binary import cause, check_file
-from ._table import Cell, _GridReader
+from ._binary import cause, file_bytes
+from ._table import Cell, filings_from_rows
 
 __all__ = ["read_docx"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def read_docx(path: str | os.PathLike[str]) -> list[Filing]:
-    """Every project of a Word document, in document order.
+def read_docx(path: str | os.PathLike[str], *, data: bytes | None = None) -> list[Filing]:
+    """Every project of a Word document, in document order (``data``: its bytes, when already read).
 
     Raises ``CorruptFilingError`` for a damaged file or one that is not a Word document, ``FilingFormatError``
     for an old binary ``.doc`` saved under the new suffix.
     """
     where = os.fspath(path)
-    check_file(where)
+    content = file_bytes(where, data)
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]  # python-docx parses with lxml
 
     try:
-        document = Document(where)
+        document = Document(io.BytesIO(content))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError, XMLSyntaxError) as err:
         raise CorruptFilingError(
             where, f"not a readable Word .docx document ({cause(err)})", hint="open it in Word and save it again"
@@ -53,11 +54,8 @@ def read_docx(path: str | os.PathLike[str]) -> list[Filing]:
     rows, tables = document_rows(document.element.body)
     if not rows:
         raise NoIndicatorTableError(where, "the document holds no text", hint="check that this is the filing")
-    reader = _GridReader(where, None, None, None)
-    reader.table_of_row = tables  # rows are numbered through the document; positions name their table
-    for cells in rows:
-        reader.row(cells)
-    return reader.finish()
+    # rows are numbered through the document; positions name their table
+    return filings_from_rows(rows, path=where, tables=tables)
 
 
 def document_rows(body: Any) -> tuple[list[list[Cell]], dict[int, int]]:

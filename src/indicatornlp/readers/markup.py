@@ -19,7 +19,7 @@ import re
 from html.parser import HTMLParser
 
 from ..records import Filing
-from ._table import Cell, _GridReader
+from ._table import Cell, filings_from_rows
 
 __all__ = ["html_rows", "read_html", "read_markdown", "text_rows"]
 
@@ -55,7 +55,7 @@ def text_rows(text: str) -> list[list[Cell]]:
 
 def read_markdown(path: str | os.PathLike[str], text: str) -> list[Filing]:
     """Every project of a Markdown or tab-separated text (already read as ``text``)."""
-    return _read(os.fspath(path), text_rows(text), {})
+    return filings_from_rows(text_rows(text), path=os.fspath(path))
 
 
 def read_html(path: str | os.PathLike[str], text: str) -> list[Filing]:
@@ -68,15 +68,7 @@ def read_html(path: str | os.PathLike[str], text: str) -> list[Filing]:
         from .text import read_text
 
         return read_text(path, "\n".join(cell.text for row in rows for cell in row))
-    return _read(os.fspath(path), rows, tables)
-
-
-def _read(path: str, rows: list[list[Cell]], tables: dict[int, int]) -> list[Filing]:
-    reader = _GridReader(path, None, None, None)
-    reader.table_of_row = tables
-    for cells in rows:
-        reader.row(cells)
-    return reader.finish()
+    return filings_from_rows(rows, path=os.fspath(path), tables=tables)
 
 
 def html_rows(text: str) -> tuple[list[list[Cell]], dict[int, int]]:

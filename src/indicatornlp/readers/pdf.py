@@ -22,6 +22,7 @@ scanned page inside a PDF that otherwise has text is reported in the warnings of
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -29,7 +30,7 @@ from typing import Any
 
 from ..errors import CorruptFilingError, NoTextLayerError
 from ..records import Filing
-from ._binary import cause, check_file
+from ._binary import cause, file_bytes
 from ._table import Cell, filings_from_rows
 
 __all__ = ["read_pdf"]
@@ -65,14 +66,14 @@ class _Page:
         return self.images and not self.rows
 
 
-def read_pdf(path: str | os.PathLike[str]) -> list[Filing]:
-    """Every project of a PDF filing, in page order.
+def read_pdf(path: str | os.PathLike[str], *, data: bytes | None = None) -> list[Filing]:
+    """Every project of a PDF filing, in page order (``data``: its bytes, when already read).
 
     Raises ``NoTextLayerError`` for a scanned PDF, ``CorruptFilingError`` for a damaged or encrypted one.
     """
     where = os.fspath(path)
-    check_file(where)
-    pages = list(_read_pages(where))
+    content = file_bytes(where, data)
+    pages = list(_read_pages(where, content))
     scanned = [page.number for page in pages if page.scanned]
     if not any(page.rows for page in pages):
         problem = "no text layer: the pages hold no text (a scanned image or text drawn as outlines)"
@@ -98,12 +99,12 @@ def read_pdf(path: str | os.PathLike[str]) -> list[Filing]:
     return filings
 
 
-def _read_pages(where: str) -> Iterator[_Page]:
+def _read_pages(where: str, content: bytes) -> Iterator[_Page]:
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
-        pdf = pdfplumber.open(where)
+        pdf = pdfplumber.open(io.BytesIO(content))
     except PdfminerException as err:
         raise _corrupt(where, err) from None
     except (ValueError, KeyError, TypeError, OSError, AssertionError) as err:  # parser failures pdfminer lets out

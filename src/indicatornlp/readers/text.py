@@ -33,10 +33,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..records import Filing, Position
-from ._table import (
+from ..targets import is_target_cell, is_unit
+from ._forms import (
     Label,
-    Project,
-    Row,
     as_label,
     clean_key,
     compact,
@@ -44,15 +43,13 @@ from ._table import (
     is_label_prefix,
     is_stop,
     is_title,
-    is_unit,
     join_broken,
-    looks_like_target,
     metadata_key,
-    no_table,
     vocabulary,
     year_cell,
     year_of_title,
 )
+from ._project import Project, Row, no_table
 
 __all__ = ["read_text"]
 
@@ -340,7 +337,7 @@ def _merge_tokens(tokens: list[str]) -> list[str]:
     for tok in tokens:
         previous = out[-1] if out else ""
         if _COMPARATOR_ONLY.match(previous) or (
-            previous and is_unit(tok) and _NUMBER_END.search(previous) and looks_like_target(previous)
+            previous and is_unit(tok) and _NUMBER_END.search(previous) and is_target_cell(previous)
         ):
             out[-1] = f"{previous} {tok}"
         else:
@@ -394,7 +391,7 @@ class _TableReader:
             found = as_label(tok)
             if found is not None and found.strong:
                 labels.append(tok)
-            elif last and is_label_prefix(tok) and not looks_like_target(tok):
+            elif last and is_label_prefix(tok) and not is_target_cell(tok, subject=False):
                 self.pending = [Line(tok, line.number, line.page)]
                 return labels, []
             elif found is not None:
@@ -426,7 +423,7 @@ class _TableReader:
         return project.rows[-1] if project.rows and project.labels.rows_since > 0 else None
 
     def line(self, labels: list[str], texts: list[str], line: Line, nxt: Line | None) -> None:
-        if labels and texts and len(texts) == 1 and looks_like_target(texts[0]):
+        if labels and texts and len(texts) == 1 and is_target_cell(texts[0]):
             last = as_label(labels[-1])
             if last is not None and not last.strong:
                 texts = [labels.pop(), *texts]  # "群众满意度 ≥95%": the weak label is the 三级 name
@@ -436,7 +433,7 @@ class _TableReader:
             return
         open_row = self.open_row()
         if not labels and open_row is not None and self.missing(open_row):
-            if all(looks_like_target(t) or _SCORE.match(t) for t in texts):
+            if all(is_target_cell(t) or _SCORE.match(t) for t in texts):
                 self.fill(open_row, list(zip(self.missing(open_row), texts, strict=False)))
                 return
             if len(texts) == 1 and self.missing(open_row)[0] == "target" and not _NUMBERED.match(texts[0]):
@@ -448,7 +445,7 @@ class _TableReader:
             if (
                 len(texts) >= 2
                 and self.open_name_alone
-                and not looks_like_target(texts[0])
+                and not is_target_cell(texts[0])
                 and not _NUMBERED.match(texts[0])
             ):
                 name, values = self.split(texts)
@@ -456,7 +453,7 @@ class _TableReader:
                 self.fill(open_row, values)
                 self.open_name_alone = False
                 return
-        if len(texts) == 1 and open_row is None and self.weak is not None and looks_like_target(texts[0]):
+        if len(texts) == 1 and open_row is None and self.weak is not None and is_target_cell(texts[0]):
             weak = self.weak
             self.project.labels.undo()  # the weak label was the 三级 name of this value
             self.weak = None
@@ -475,7 +472,7 @@ class _TableReader:
 
     def is_lone_value(self, line: Line) -> bool:
         tokens = _merge_tokens(line.text.split())
-        return len(tokens) == 1 and looks_like_target(tokens[0]) and as_label(tokens[0]) is None
+        return len(tokens) == 1 and is_target_cell(tokens[0]) and as_label(tokens[0]) is None
 
     def split(self, texts: list[str]) -> tuple[str, list[tuple[str, str]]]:
         """The name and the (role, value) cells of a line, values taken from the right."""

@@ -19,18 +19,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import io
 import os
 import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 
 from ..errors import CorruptFilingError, NoIndicatorTableError
 from ..records import Filing
-from ._binary import cause, check_file
+from ._binary import cause, file_bytes
 from ._table import Cell, filings_from_rows
 
 __all__ = ["cell_text", "read_xlsx"]
@@ -43,20 +44,29 @@ Merge = tuple[int, int, int, int]
 """(first row, first column, last row, last column), 1-based and inclusive."""
 
 
-def read_xlsx(path: str | os.PathLike[str]) -> list[Filing]:
-    """Every project of every sheet of a workbook, in sheet order.
+def read_xlsx(path: str | os.PathLike[str], *, data: bytes | None = None) -> list[Filing]:
+    """Every project of every sheet of a workbook, in sheet order (``data``: its bytes, when already read).
 
     Raises ``CorruptFilingError`` for a damaged or non-workbook file, ``FilingFormatError`` for an old binary
     ``.xls`` saved under the new suffix.
     """
     where = os.fspath(path)
-    check_file(where)
+    content = file_bytes(where, data)
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        parts = scan_sheets(where)
-        workbook = load_workbook(where, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, ElementTree.ParseError, TypeError) as err:
+        parts = scan_sheets(io.BytesIO(content))
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        OSError,
+        ElementTree.ParseError,
+        TypeError,
+        InvalidFileException,
+    ) as err:
         raise CorruptFilingError(
             where, f"not a readable .xlsx workbook ({cause(err)})", hint="open it in Excel and save it again as .xlsx"
         ) from None
@@ -181,7 +191,7 @@ class SheetParts:
     """(row, column) → ``"=" + formula`` for a formula cell saved without its value (never opened in Excel)."""
 
 
-def scan_sheets(path: str) -> dict[str, SheetParts]:
+def scan_sheets(path: str | IO[bytes]) -> dict[str, SheetParts]:
     """The merged ranges and uncached formulas of every sheet, by sheet name, read from the package itself.
 
     A program that writes "=3 次" into a cell makes it a formula with no value; a person who typed it meant the

@@ -1,0 +1,214 @@
+"""One project being read: its metadata fields, the 一级/二级 labels in force, its indicator rows → ``Filing``."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from ..errors import NoIndicatorTableError
+from ..records import Filing, Funds, Indicator, Position
+from ..taxonomy import canonical_category, clean_label
+from ._forms import Label, label_stem, parse_amount, parse_date, repair_breaks, vocabulary
+
+# ---- labels across rows -------------------------------------------------------------------------------
+
+
+def _level1_of(raw: str) -> str | None:
+    category = canonical_category(raw, None)
+    return category.level1 if category else None
+
+
+def _parent_of(raw: str) -> str | None:
+    category = canonical_category(None, raw)
+    return category.level1 if category and category.level2 else None
+
+
+class Labels:
+    """The 一级/二级 in force, filled down from the rows that state them.
+
+    A merged 一级 cell may state its text in the middle of its block (vertical centring): a new 一级 keeps the
+    二级 in force when that 二级 belongs to it.  A label that is both a 一级 and a 二级 (成本指标, 满意度指标) is
+    placed by its column when the table says, else by what follows it.
+    """
+
+    def __init__(self) -> None:
+        self.level1: str | None = None
+        self.level2: str | None = None
+        self.rows_since = 0
+        self._ambiguous_as_level2: str | None = None
+        self._both: str | None = None  # an ambiguous label taken as 一级 that may head its rows alone
+        self._undo: tuple[str | None, str | None] | None = None
+
+    def feed(self, labels: Sequence[tuple[Label, int | None]], roles: dict[int, str] | None = None) -> bool:
+        """Take the labels of one row (with their columns); True when a 一级 arrived that keeps its 二级."""
+        self._undo = (self.level1, self.level2)
+        self._both = None if labels else self._both
+        kept = False
+        if len(labels) >= 2:
+            kept = self._set1(labels[0][0].text)
+            self._set2(labels[-1][0].text)
+        elif labels:
+            label, col = labels[0]
+            role = roles.get(col) if roles is not None and col is not None else None
+            if label.level1 and label.level2:
+                as_two = self._ambiguous_is_level2(label, role)
+            elif label.level1 or label.level2:
+                as_two = label.level2
+            else:
+                as_two = self.rows_since == 0 and self.level1 is not None and self.level2 is None
+            if as_two:
+                if (
+                    not (label.level1 and label.level2)
+                    and self.rows_since == 0
+                    and self._ambiguous_as_level2 is not None
+                    and self.level2 == self._ambiguous_as_level2
+                ):
+                    self.level1, self.level2 = self._ambiguous_as_level2, None  # it was the 一级 after all
+                self._set2(label.text)
+                self._ambiguous_as_level2 = label.text if label.level1 and label.level2 else None
+            else:
+                kept = self._set1(label.text)
+                if label.level1 and label.level2 and label.strong:
+                    self._both = label.text
+        self.rows_since = 0
+        return kept
+
+    def for_row(self) -> tuple[str | None, str | None]:
+        """The labels of a new row: a lone "满意度指标" (one cell over both label columns) is its 一级 and 二级."""
+        if self.level2 is None and self._both is not None and self._both == self.level1:
+            return self.level1, self.level1
+        return self.level1, self.level2
+
+    def undo(self) -> None:
+        """Forget the last ``feed`` (a weak label that turned out to be a 三级 name)."""
+        if self._undo is not None:
+            self.level1, self.level2 = self._undo
+            self._undo = None
+
+    def _ambiguous_is_level2(self, label: Label, role: str | None) -> bool:
+        if role in ("level1", "level2"):
+            return role == "level2"
+        key = clean_label(label.text)
+        if key in vocabulary().canonical_level2 or label_stem(key) + "指标" in vocabulary().canonical_level2:
+            return True
+        under = vocabulary().ambiguous_level2.get(label_stem(key) + "指标", frozenset())
+        return self.level1 is not None and _level1_of(self.level1) in under
+
+    def _set1(self, text: str) -> bool:
+        self._both = None
+        level1 = _level1_of(text)
+        keep = self.level2 is not None and level1 is not None and _parent_of(self.level2) == level1
+        self.level1 = text
+        if not keep:
+            self.level2 = None
+        self._ambiguous_as_level2 = None
+        return keep
+
+    def _set2(self, text: str) -> None:
+        self.level2 = text
+        self._both = None
+
+
+# ---- one project being read ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Row:
+    """An indicator row being assembled."""
+
+    name: str
+    target: str
+    level1: str | None
+    level2: str | None
+    position: Position
+    page: int | None = None
+    actual: str | None = None
+    extra: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+    def indicator(self) -> Indicator:
+        return Indicator(
+            name=self.name,
+            target_raw=self.target,
+            level1_raw=self.level1,
+            level2_raw=self.level2,
+            position=self.position,
+            actual_raw=self.actual,
+            extra=tuple(self.extra),
+        )
+
+
+_FUNDS = ("total", "fiscal", "carryover", "other", "annual")
+
+
+class Project:
+    """The metadata and rows of one project, as they are found."""
+
+    def __init__(self, source: Position) -> None:
+        self.source = source
+        self.fields: dict[str, str] = {}
+        self.year: int | None = None
+        self.form: str | None = None
+        self.rows: list[Row] = []
+        self.labels = Labels()
+        self.warnings: list[str] = []
+        self.markers = -1  # the latest marker seen: 0 title, 1 year line, 2 项目名称
+        self.scale = 1  # 10000 when the funds block is headed 万元
+
+    def set_field(self, field: str, value: str) -> None:
+        """Record a metadata value (the first one stated wins: a form repeats 其他资金 in its second column)."""
+        value = repair_breaks(value)
+        if field != "ignore" and value and field not in self.fields:
+            self.fields[field] = value
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        self.labels.rows_since += 1
+
+    def backfill_level1(self) -> None:
+        """Give the rows above a mid-block 一级 label that had none its text."""
+        level1 = self.labels.level1
+        if level1 is None:
+            return
+        parent = _level1_of(level1)
+        for row in reversed(self.rows):
+            if row.level1 is not None or row.level2 is None or _parent_of(row.level2) != parent:
+                break
+            row.level1 = level1
+
+    def filing(self, default_year: int | None) -> Filing:
+        f = self.fields
+        funds = Funds(**{k: parse_amount(f[k], scale=self.scale) if k in f else None for k in _FUNDS})
+        warnings = list(self.warnings)
+        for row in self.rows:
+            if canonical_category(row.level1, row.level2) is None:
+                warnings.append(
+                    f"{row.position}: row {row.name!r} has no category (一级 {row.level1!r}, 二级 {row.level2!r}); "
+                    "kept as filed"
+                )
+            if not row.target:
+                warnings.append(f"{row.position}: row {row.name!r} has no target value (年度指标值)")
+        if not self.rows:
+            warnings.append(f"{self.source}: no indicator rows found for this project")
+        return Filing(
+            source=self.source,
+            project=f.get("project"),
+            department=f.get("department"),
+            unit=f.get("unit"),
+            year=self.year or default_year,
+            category=f.get("category"),
+            funds=funds,
+            start=parse_date(f["start"]) if "start" in f else None,
+            end=parse_date(f["end"]) if "end" in f else None,
+            goal=f.get("goal"),
+            indicators=tuple(row.indicator() for row in self.rows),
+            warnings=tuple(warnings),
+            form=self.form or "目标表",
+        )
+
+
+def no_table(path: str) -> NoIndicatorTableError:
+    return NoIndicatorTableError(
+        path,
+        "no indicator table found (no 三级指标 header and no rows under 一级/二级 labels)",
+        hint="check that this is a 绩效目标表 or 自评表",
+    )
