@@ -15,6 +15,7 @@ import re
 from functools import cache
 
 from ..records import Finding, Normalized, Severity, TargetKind
+from ..targets import vocabulary
 from ..taxonomy import default_taxonomy
 from ..text import normalize_text
 from .lists import categories, category, number, words
@@ -70,8 +71,15 @@ def _is_vague(n: Normalized) -> bool:
     if t.kind not in (TargetKind.QUALITATIVE, TargetKind.TEXT):
         return False
     # short parts only: "效果明显" is vague, "九城市深化人才合作" is a (wordy) outcome, not an impression
-    vague = words("vague_target_words")
+    vague = _vague_in_targets()
     return any(len(part) <= 6 and any(w in part for w in vague) for part in _PARTS.split(text) if part)
+
+
+@cache
+def _vague_in_targets() -> tuple[str, ...]:
+    """lexicon.toml's vague words and its direction verbs (提升, 强化 …): a target made of them states no level."""
+    v = vocabulary()
+    return tuple(sorted(v.vague | set(v.directions)))
 
 
 def _is_not_satisfaction(n: Normalized) -> bool:
@@ -227,7 +235,7 @@ def unquantified(n: Normalized) -> str | None:
     doc="vague wording in the indicator name (进一步, 明显, 显著, 不断 …)",
 )
 def vague_name(n: Normalized) -> str | None:
-    if not (vague := [w for w in words("vague_name_words") if w in n.name]):
+    if not (vague := [w for w in vocabulary().vague_in_names if w in n.name]):
         return None
     return (
         f"vague wording in the indicator name ({'、'.join(vague)}) — name what is measured, and put the level in"

@@ -55,6 +55,9 @@ class Vocabulary:
     comparative: frozenset[str]
     joiners: frozenset[str]
     vague: frozenset[str]
+    """Every vague word (``[vague]``): flagged in a target."""
+    vague_in_names: tuple[str, ...]
+    """The vague words also flagged in a 三级指标 name (``[vague]`` entries marked ``"name"``, in file order)."""
     placeholders: frozenset[str]
     placeholder_marks: tuple[str, ...]
     option_lists: frozenset[str]
@@ -137,6 +140,10 @@ def load_vocabulary(lexicon: Mapping[str, Any], units: Mapping[str, Any]) -> Voc
             raise DataFileError(
                 f"{lex} [directions] {word!r}", f"direction {direction!r} is not increase/decrease/maintain"
             )
+    vague = dict(lexicon.get("vague", {}))
+    for word, scope in vague.items():
+        if scope not in ("value", "name"):
+            raise DataFileError(f"{lex} [vague] {word!r}", f"scope {scope!r} is not value or name")
     deadline = lexicon.get("deadline", {})
     return Vocabulary(
         units=table,
@@ -155,7 +162,8 @@ def load_vocabulary(lexicon: Mapping[str, Any], units: Mapping[str, Any]) -> Voc
         modifiers=frozenset(lexicon.get("modifiers", ())),
         comparative=frozenset(lexicon.get("comparative_modifiers", ())),
         joiners=frozenset(lexicon.get("joiners", ())),
-        vague=frozenset(lexicon.get("vague", ())),
+        vague=frozenset(vague),
+        vague_in_names=tuple(w for w, scope in vague.items() if scope == "name"),
         placeholders=frozenset(lexicon.get("placeholders", ())),
         placeholder_marks=tuple(lexicon.get("placeholder_marks", ())),
         option_lists=frozenset(lexicon.get("option_lists", ())),
