@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from .api import normalize_filings
 from .errors import IndicatorNLPError, OutputError
-from .readers import find_files  # the folder walk lives with the readers; kept here under its old name
+from .readers import find_files, walk  # the folder walk lives with the readers; find_files: its old name
 from .records import Filing, Finding, Indicator, Normalized, Position, Severity
 from .rules import audit_normalized
 from .tables import (
@@ -98,6 +98,8 @@ class TagResult:
     """The files that could not be read (``F001``/``F002``), ``source`` the file."""
     skipped: list[str] = dataclasses.field(default_factory=list)
     """Hidden files and folders (``.git``, ``~$lock.xlsx``) that were not read."""
+    not_filings: list[str] = dataclasses.field(default_factory=list)
+    """Files in the folders that are not filings (exports, images, ``README*``): not read."""
     files: int = 0
     """Files processed (read or failed)."""
     reused: int = 0
@@ -362,8 +364,9 @@ def tag_paths(
 
     ``model``: a ``Model``, a path to one, ``None`` for the shipped default, ``False`` for none.
     """
-    files, skipped = find_files(paths)
-    result = TagResult([], [], [], [], skipped)
+    found = walk(paths)
+    files = list(found.files)
+    result = TagResult([], [], [], [], list(found.hidden), list(found.not_filings))
     results = _run(files, jobs=jobs, backend=backend, scheduler=scheduler, model=model)
     pending = _progress(results, len(files), progress)
     try:
@@ -440,7 +443,8 @@ def tag_to_file(
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise OutputError(str(out), f"its folder cannot be made ({err.strerror})", hint="check the path") from None
-    files, skipped = find_files(paths, exclude=set(writer.paths.values()))
+    found = walk(paths, exclude=set(writer.paths.values()))
+    files = list(found.files)
     existing = writer.read_existing() if resume else None
     reuse = _reusable(writer, existing, files) if existing else set()
     previous: dict[str, dict[str, list[Any]]] = {t: {} for t in TABLES}
@@ -498,7 +502,8 @@ def tag_to_file(
         [],
         [],
         failures,
-        skipped,
+        list(found.hidden),
+        list(found.not_filings),
         files=len(files),
         reused=len(reuse),
         indicators=counts["indicators"],

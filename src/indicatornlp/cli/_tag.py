@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..readers import walk
+from ..readers import Walk
 from ._base import cli, fail, library_errors
 
 # ---- tag and audit (batch.py, audit.py, report.py) ----
@@ -91,7 +91,7 @@ def tag_command(
     if result.skipped:
         shown = ", ".join(result.skipped[:3]) + (" …" if len(result.skipped) > 3 else "")
         click.echo(f"indicatornlp: skipped {len(result.skipped)} hidden file(s) or folder(s): {shown}", err=True)
-    if line := walk(paths, exclude=result.outputs).skipped_line():
+    if line := Walk((), not_filings=tuple(result.not_filings)).skipped_line():
         click.echo(f"indicatornlp: {line}", err=True)
     if not quiet:
         reused = f", {result.reused} taken over from the previous output" if result.reused else ""
