@@ -128,3 +128,18 @@ def test_cli_tag_prints_one_line_for_what_it_skipped(folder: Path, tmp_path: Pat
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stderr.splitlines() if "not filings" in line]
     assert lines == ["indicatornlp: skipped 5 entries that are not filings (README.md, logo.png, out.csv, …)"]
+
+
+def test_a_government_page_saved_as_shtml_is_read_as_html(tmp_path: Path) -> None:
+    # budget-disclosure pages of many 政府 sites are served as .shtml (server-side includes)
+    page = tmp_path / "项目绩效目标.shtml"
+    rows = [
+        ("一级指标", "二级指标", "三级指标", "年度指标值"),
+        ("产出指标", "数量指标", "党组织特色活动", ">=30 场"),
+        ("效益指标", "社会效益指标", "党员参与率", "≥90%"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥95%"),
+    ]
+    cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    page.write_text(f"<html><body><p>项目名称：党组织建设</p><table>{cells}</table></body></html>", encoding="utf-8")
+    (filing,) = read_filings(page)
+    assert [(i.name, i.target_raw) for i in filing.indicators] == [(r[2], r[3]) for r in rows[1:]]

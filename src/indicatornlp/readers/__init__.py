@@ -94,7 +94,7 @@ class Format:
 REGISTRY: tuple[Format, ...] = (
     Format("text", (".txt", ".text"), "text", "read_text"),
     Format("markdown", (".md", ".markdown", ".tsv"), "markup", "read_markdown"),
-    Format("html", (".html", ".htm"), "markup", "read_html"),
+    Format("html", (".html", ".htm", ".shtml"), "markup", "read_html"),
     Format("xlsx", (".xlsx", ".xlsm"), "xlsx", "read_xlsx", binary=True),
     Format("docx", (".docx",), "docx", "read_docx", binary=True),
     Format("pdf", (".pdf",), "pdf", "read_pdf", binary=True),
