@@ -219,6 +219,12 @@ ROW_RULES = [
     pytest.param((OUT_TIME, "系统上线及时性", "及时"), "A111", False, id="A111-not-及时性"),
     pytest.param((OUT_QUA, "负责信息系统升级更新", "规范"), "A111", False, id="A111-not-质量-规范"),
     pytest.param((OUT_NUM, "安全性检查", "=1 次"), "A111", False, id="A111-not-number"),
+    # A127 a share above 100 %
+    pytest.param((OUT_QUA, "验收合格率", "≥292%"), "A127", True, id="A127-合格率-292%"),
+    pytest.param((SAT, "群众满意度(%)", "120%"), "A127", True, id="A127-满意度-120%"),
+    pytest.param((OUT_QUA, "验收合格率", "≥92%"), "A127", False, id="A127-not-92%"),
+    pytest.param((OUT_NUM, "任务完成率", "≥110%"), "A127", False, id="A127-not-完成率"),
+    pytest.param((SOC, "农户收入增长率", "≥120%"), "A127", False, id="A127-not-增长率"),
     # A112 vague wording in the name
     pytest.param(
         (OUT_QUA, "进一步学深悟透习近平新时代中国特色社会主义思想", "符合工作要求"), "A112", True, id="A112-进一步"

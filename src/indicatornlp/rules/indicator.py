@@ -298,6 +298,12 @@ def excel_serial(n: Normalized) -> str | None:
     return f"target '{t.raw}' is an Excel serial number{shown} — write the date as text (2021年12月31日前)"
 
 
+@cache
+def _share_name() -> re.Pattern[str]:
+    suffixes = "|".join(re.escape(s) for s in sorted(words("share_name_suffixes"), key=len, reverse=True))
+    return re.compile(rf"(?:{suffixes})(?:[(（][^)）]{{0,8}}[)）])?$")
+
+
 @rule("A125", _W, "zero cost target", scope="indicator", doc="a zero target for an economic cost")
 def zero_cost(n: Normalized) -> str | None:
     t = n.target
@@ -314,4 +320,23 @@ def long_name(n: Normalized) -> str | None:
         return None
     return (
         f"the name has {len(n.name)} characters (budget systems take at most {limit}) — shorten it to what is measured"
+    )
+
+
+@rule(
+    "A127",
+    _W,
+    "share above 100 %",
+    scope="indicator",
+    doc="a share of a whole (合格率, 覆盖率, 满意度 …) with a target above 100 %: impossible, often OCR damage",
+)
+def share_above_hundred(n: Normalized) -> str | None:
+    t = n.target
+    if not (t.kind is TargetKind.NUMERIC and t.unit == "%" and t.value is not None and t.value > 100):
+        return None
+    if not _share_name().search(n.name) or any(w in n.name for w in words("growth_words")):
+        return None
+    return (
+        f"a target of '{t.raw}' for a share of a whole, which cannot exceed 100 % — check the value"
+        " (OCR damage such as 292% for ≥92%?)"
     )
