@@ -109,6 +109,7 @@ def test_real_names_are_not_placeholders(name: str) -> None:
         pytest.param("干警满意度", "satisfaction.staff", "职工满意度", id="staff-is-not-served"),
         pytest.param("验收通过率", "pass_rate", "验收合格率", id="pass-rate"),
         pytest.param("培训班次", "count.events", "培训次数", id="sessions"),
+        pytest.param("资金拨付时效性", "timeliness", "资金拨付及时率", id="issue-13-时效性"),
         pytest.param("党组织特色活动", None, "党组织特色活动", id="no-measure-word"),
     ],
 )
@@ -140,6 +141,7 @@ SAME = [
     pytest.param(["患者满意率", "来访外宾是否满意", "游客满意度(≥**%)"], id="gold-satisfaction-forms"),
     pytest.param(["项目完成时间", "任务完成时间", "项目完成时限"], id="gold-completion-date"),
     pytest.param(["政策知晓率", "人才政策知晓率"], id="gold-awareness"),
+    pytest.param(["补助资金拨付及时率", "补助资金拨付时效性"], id="issue-13-时效性-及时率"),
 ]
 
 APART = [
