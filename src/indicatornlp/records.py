@@ -171,6 +171,12 @@ class Indicator(_Record):
     """Where the row sits in its source."""
     actual_raw: str | None = None
     """实际完成值 of a 自评表 row."""
+    weight_raw: str | None = None
+    """分值/权重 of a 自评表 row, as filed."""
+    score_raw: str | None = None
+    """得分 of a 自评表 row: the filer's own score, as filed."""
+    reason_raw: str | None = None
+    """偏差原因/未完成原因 of a 自评表 row: why the actual differs from the target, as filed."""
     extra: tuple[tuple[str, str], ...] = ()
     """Other cells of the row by header (指标解释, 分值, 得分 …)."""
 
