@@ -21,13 +21,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
-import traceback
 from collections.abc import Callable, Generator, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from .api import normalize_filings
 from .errors import IndicatorNLPError, OutputError
+from .errors import unexpected_message as _unexpected
 from .readers import find_files, walk  # the folder walk lives with the readers; find_files: its old name
 from .records import Filing, Finding, Indicator, Normalized, Position, Severity
 from .rules import audit_normalized
@@ -270,12 +270,6 @@ def tag_file(path: str, *, model: ModelChoice = None, source: str | None = None)
     except Exception as err:
         return _failure_result(shown, path, "F002", _unexpected(err))
     return FileResult(shown, tuple(rows), tuple(findings), tuple(summaries))
-
-
-def _unexpected(err: Exception) -> str:
-    frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
-    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
-    return f"unexpected {type(err).__name__}{where}: {err} — this is a bug in indicatornlp: please report it"
 
 
 def audit_paths(

@@ -85,6 +85,12 @@ class NoIndicatorTableError(FilingError):
     code = "E106"
 
 
+class NothingToScoreError(FilingError):
+    """A filing with no 实际完成值 (a 绩效目标表, not a 自评表): ``score`` has nothing to compare the targets with."""
+
+    code = "E110"
+
+
 class ModelError(IndicatorNLPError):
     """A model file is missing, corrupt, not a model, or made for another taxonomy version."""
 
@@ -113,3 +119,16 @@ class DataFileError(IndicatorNLPError):
     """A data file of the package (lexicon.toml, units.toml …) is malformed: a bug of the installation."""
 
     code = "E900"
+
+
+def unexpected_message(err: BaseException) -> str:
+    """The message of an error that is a bug (not an ``IndicatorNLPError``): its type, where, and to report it.
+
+    Used where one file's failure must not end a run over many (``F002``).
+    """
+    import traceback
+    from pathlib import Path
+
+    frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    return f"unexpected {type(err).__name__}{where}: {err} — this is a bug in indicatornlp: please report it"

@@ -334,3 +334,108 @@ class Linkage(_Record):
     clusters: tuple[Cluster, ...] = ()
     skipped: tuple[int, ...] = ()
     """Positions left out (empty or placeholder names)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ScoreRow(_Record):
+    """One indicator of a 自评表 scored the way evaluators do (see ``indicatornlp.score``).
+
+    >>> from indicatornlp import parse_target
+    >>> row = ScoreRow("培训人次", parse_target("≥100人次"), parse_target("80人次"), weight=Decimal(10),
+    ...                ratio=Decimal("0.8"), score=Decimal(8), rule="≥: 80 of 100 → 80 % of the weight")
+    >>> row.score, row.deviation
+    (Decimal('8'), Decimal('2'))
+    """
+
+    name: str
+    """三级指标 as filed."""
+    target: Target
+    """年度指标值, parsed (``parse_target``)."""
+    actual: Target | None = None
+    """实际完成值, parsed with the same parser; ``None`` when the row states none."""
+    weight: Decimal | None = None
+    """分值/权重: as filed, else the default share of its 一级; ``None`` for a row the table leaves unweighted."""
+    ratio: Decimal | None = None
+    """实际完成值 ÷ 年度指标值 for numbers (``None`` for words and dates)."""
+    score: Decimal | None = None
+    """The computed score (2 decimals); ``None`` when the row cannot be scored (never a silent 0)."""
+    rule: str = ""
+    """Which rule gave the score, and why (``≤: 30 above 24, decaying to 0 at 48 → 75 %``)."""
+    filed_score: Decimal | None = None
+    """得分 as the filer stated it."""
+    flags: frozenset[str] = frozenset()
+    """Remarks: ``no_actual``, ``not_comparable``, ``unit_converted``, ``ratio_as_percent``, ``reverse``, ``late`` …"""
+    level1: str | None = None
+    """The canonical 一级 of the filed labels (``产出指标``); ``预算执行率`` for the budget-execution row."""
+    reason: str | None = None
+    """偏差原因 as filed."""
+    index: int = 0
+    """0-based index of the indicator in ``Filing.indicators``."""
+    position: Position | None = None
+    """Where the row sits in its source."""
+
+    @property
+    def deviation(self) -> Decimal | None:
+        """The points lost: weight − score (``None`` when either is unknown)."""
+        if self.weight is None or self.score is None:
+            return None
+        return self.weight - self.score
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Scorecard(_Record):
+    """A 自评表 scored: one ``ScoreRow`` per indicator, the total, the grade and the reviewer's findings.
+
+    >>> card = Scorecard(Position("a.txt"), total=Decimal("86.45"), possible=Decimal(100), grade="良")
+    >>> card.percent, card.grade
+    (Decimal('86.45'), '良')
+    """
+
+    source: Position
+    """The file and where in it the project starts."""
+    project: str | None = None
+    """项目名称."""
+    year: int | None = None
+    """The budget year."""
+    rows: tuple[ScoreRow, ...] = ()
+    """The indicators in filed order (a 总分/合计 line is not one)."""
+    total: Decimal | None = None
+    """The sum of the scores of the weighted rows (``None`` when none could be scored)."""
+    possible: Decimal | None = None
+    """The sum of their weights: 100 on a complete table, 90 when 预算执行率's 10 points are outside the table."""
+    grade: str | None = None
+    """优 (≥ 90), 良 (80–89), 中 (60–79) or 差 (< 60) of ``percent``; ``None`` while a weighted row is unscored."""
+    budget_rate: Decimal | None = None
+    """预算执行率 in %, where the filing states it (its 预算执行率 row)."""
+    filed_total: Decimal | None = None
+    """The filer's total: the 总分 line of the table, else the sum of the filed 得分 when every row has one."""
+    findings: tuple[Finding, ...] = ()
+    """The reviewer's checks (codes ``S1xx``), the card's first, then by row."""
+    flags: frozenset[str] = frozenset()
+    """``default_weights``, ``budget_outside_table``, ``incomplete``."""
+
+    @property
+    def percent(self) -> Decimal | None:
+        """``total`` out of 100 (``total`` itself when the weights add up to 100)."""
+        if self.total is None or not self.possible:
+            return None
+        return (self.total * 100 / self.possible).quantize(Decimal("0.01"))
+
+    def by_level1(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """(score, weight) per 一级 over the scored rows, in filed order: the chart of a scored filing.
+
+        >>> from indicatornlp import parse_target
+        >>> t = parse_target("≥1")
+        >>> rows = (ScoreRow("a", t, weight=Decimal(10), score=Decimal(8), level1="产出指标"),
+        ...         ScoreRow("b", t, weight=Decimal(5), score=Decimal(5), level1="产出指标"))
+        >>> Scorecard(Position("a.txt"), rows=rows).by_level1()
+        {'产出指标': (Decimal('13'), Decimal('15'))}
+        """
+        parts: dict[str, tuple[Decimal, Decimal]] = {}
+        for row in self.rows:
+            if row.score is None or row.weight is None:
+                continue
+            key = row.level1 or "(no 一级)"
+            score, weight = parts.get(key, (Decimal(0), Decimal(0)))
+            parts[key] = (score + row.score, weight + row.weight)
+        return parts
