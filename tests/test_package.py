@@ -32,6 +32,7 @@ LAYERS = {
     "model": 4,
     "rules": 5,
     "linking": 5,
+    "scoring": 5,
     "api": 6,
     "report": 6,
     "audit": 7,

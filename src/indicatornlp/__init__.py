@@ -27,6 +27,7 @@ from .errors import (
     ModelError,
     NoIndicatorTableError,
     NoTextLayerError,
+    NothingToScoreError,
     OutputError,
 )
 from .records import (
@@ -42,6 +43,8 @@ from .records import (
     Pair,
     Position,
     Prediction,
+    Scorecard,
+    ScoreRow,
     Severity,
     Target,
     TargetKind,
@@ -54,6 +57,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .linking import link
     from .model import Model, load_model, train
     from .readers import read_filings
+    from .scoring import score
 
 # heavy modules (scikit-learn, jieba, readers) load on first use, never at import
 _LAZY = {
@@ -64,6 +68,7 @@ _LAZY = {
     "load_model": "model",
     "train": "model",
     "read_filings": "readers",
+    "score": "scoring",
 }
 
 __all__ = [
@@ -90,10 +95,13 @@ __all__ = [
     "NoTextLayerError",
     "Normalized",
     "Normalizer",
+    "NothingToScoreError",
     "OutputError",
     "Pair",
     "Position",
     "Prediction",
+    "ScoreRow",
+    "Scorecard",
     "Severity",
     "Target",
     "TargetKind",
@@ -104,6 +112,7 @@ __all__ = [
     "normalize",
     "parse_target",
     "read_filings",
+    "score",
     "train",
 ]
 

@@ -14,8 +14,11 @@ Where a new rule goes (three files at most):
   ``category`` of ``rules/lists.py``: no category name is written in a rule);
 - its cases in ``tests/test_audit.py`` (a test fails for a code that is declared but never tried).
 
+The checks of a scored 自评表 (S1xx, scopes ``score`` and ``scorecard``) live in ``rules/selfeval.py`` and are run
+by ``indicatornlp.score``; their cases are in ``tests/test_scoring.py``.
+
 >>> sorted(RULES)[:3], catalogue()[-1].code
-(['A101', 'A102', 'A103'], 'F002')
+(['A101', 'A102', 'A103'], 'S201')
 """
 
 from __future__ import annotations
@@ -23,5 +26,17 @@ from __future__ import annotations
 from .filing import audit_normalized
 from .indicator import indicator_findings
 from .registry import RULES, Message, Rule, catalogue, catalogue_table, rule
+from .selfeval import card_findings, row_findings  # the S1xx checks of a scored 自评表: in the catalogue too
 
-__all__ = ["RULES", "Message", "Rule", "audit_normalized", "catalogue", "catalogue_table", "indicator_findings", "rule"]
+__all__ = [
+    "RULES",
+    "Message",
+    "Rule",
+    "audit_normalized",
+    "card_findings",
+    "catalogue",
+    "catalogue_table",
+    "indicator_findings",
+    "row_findings",
+    "rule",
+]

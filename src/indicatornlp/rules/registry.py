@@ -23,14 +23,16 @@ from ..records import Finding, Severity
 
 __all__ = ["RULES", "Check", "Message", "Rule", "Scope", "catalogue", "catalogue_table", "check", "checks", "rule"]
 
-Scope = Literal["indicator", "row", "rows", "filing"]
+Scope = Literal["indicator", "row", "rows", "filing", "score", "scorecard"]
 """Where a check looks, and so what it is given and what it returns:
 
 - ``indicator``: one ``Normalized`` row alone → a message or ``None`` (``indicator_findings``, ``normalize()``);
 - ``row``: a ``Row`` of a filing (its filed labels, the filing's funds) → a message or ``None``, run before the
   row's own ``indicator`` findings;
 - ``rows``: a ``Row`` compared with the rows before it → a message or ``None``, run after them;
-- ``filing``: the whole ``Project`` → the messages about the project (any number).
+- ``filing``: the whole ``Project`` → the messages about the project (any number);
+- ``score``/``scorecard``: a scored row of a 自评表 (``rules.selfeval.ScoredRow``) → a message or ``None``, and
+  the scored filing (``ScoredCard``) → its messages; run by ``indicatornlp.score`` (S1xx).
 """
 
 F = TypeVar("F", bound=Callable[..., object])

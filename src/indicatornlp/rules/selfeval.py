@@ -1,0 +1,201 @@
+"""The checks a reviewer makes on a scored 自评表 (S1xx): registered by code, run by ``indicatornlp.score``.
+
+Each ``score`` check reads one ``ScoredRow`` (a ``ScoreRow`` and the limits of the scoring rules) and returns its
+message or ``None``; each ``scorecard`` check reads the ``ScoredCard`` and yields its messages.  The scoring itself
+(``indicatornlp.scoring``) leaves its evidence on the rows: their ``flags``, ``ratio``, ``rule`` and filed cells.
+
+>>> from decimal import Decimal
+>>> from indicatornlp import ScoreRow, parse_target
+>>> row = ScoreRow("培训场次", parse_target("≥20场"), parse_target("36场"), weight=Decimal(10),
+...                ratio=Decimal("1.8"), score=Decimal(10), filed_score=Decimal(8))
+>>> [f.code for f in row_findings(ScoredRow(row, Decimal("0.5"), Decimal(150)))]
+['S101', 'S102']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+
+from ..records import Comparator, Finding, Scorecard, ScoreRow, Severity, _decimal_text
+from .registry import checks, declare, rule
+
+__all__ = ["ScoredCard", "ScoredRow", "card_findings", "row_findings"]
+
+_W, _I = Severity.WARNING, Severity.INFO
+_NOT_HIGHER = (Comparator.LE, Comparator.LT, Comparator.BETWEEN)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ScoredRow:
+    """A scored row as the ``score`` checks see it."""
+
+    row: ScoreRow
+    tolerance: Decimal
+    """How far a filed 得分 may be from the computed score (points)."""
+    too_low: Decimal
+    """The actual, in % of a ≥ target, from which the target was set too low."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ScoredCard:
+    """A scored filing as the ``scorecard`` checks see it."""
+
+    card: Scorecard
+    weights_filed: bool
+    """The table states its 分值 (else the default weights were used)."""
+    sums: Sequence[Decimal]
+    """What the 分值 of a table may add up to (100, or 90 with 预算执行率 outside the table)."""
+    stated: tuple[Decimal | None, Decimal | None] | None = None
+    """The 总分 line of the table: (its 分值, its 得分), ``None`` when the table has none."""
+
+
+def row_findings(scored: ScoredRow) -> list[Finding]:
+    """The findings about one scored row (``row`` is its index in the filing)."""
+    r = scored.row
+    where = str(r.position) if r.position else None
+    found = ((c, c.run(scored)) for c in checks("score"))
+    return [c.finding(said, indicator=r.name, row=r.index, source=where) for c, said in found if said is not None]
+
+
+def card_findings(scored: ScoredCard) -> list[Finding]:
+    """The findings about the whole scored filing."""
+    source = str(scored.card.source)
+    return [c.finding(said, source=source) for c in checks("scorecard") for said in c.run(scored)]
+
+
+def _n(value: Decimal) -> str:
+    """A number as a reviewer writes it (``8.5``, ``10``): 2 decimals at most."""
+    return _decimal_text(value.quantize(Decimal("0.01")))
+
+
+# ---- one row ---------------------------------------------------------------------------------------------------
+
+
+@rule("S101", _W, "filed score differs", scope="score", doc="a filed 得分 that differs from the computed score")
+def filed_score_differs(s: ScoredRow) -> str | None:
+    r = s.row
+    if r.filed_score is None or r.score is None or abs(r.filed_score - r.score) <= s.tolerance:
+        return None
+    return (
+        f"filed 得分 {_n(r.filed_score)}, computed {_n(r.score)} of {_n(r.weight or Decimal(0))} ({r.rule})"
+        " — check the filer's arithmetic or the rule the filer applied"
+    )
+
+
+@rule("S102", _I, "target set too low", scope="score", doc="an actual at 150 % of the target or more (目标设置偏低)")
+def target_too_low(s: ScoredRow) -> str | None:
+    r = s.row
+    if r.ratio is None or "reverse" in r.flags or r.target.comparator in _NOT_HIGHER:
+        return None
+    if r.ratio * 100 < s.too_low:
+        return None
+    return (
+        f"the actual is {_n(r.ratio * 100)} % of the target (目标设置偏低)"
+        " — set next year's target from this year's actual"
+    )
+
+
+@rule("S103", _W, "no actual value", scope="score", doc="an indicator with no 实际完成值: it cannot be scored")
+def no_actual(s: ScoredRow) -> str | None:
+    if "no_actual" not in s.row.flags:
+        return None
+    return "no 实际完成值: the row is not scored — fill in what was achieved"
+
+
+@rule(
+    "S104",
+    _W,
+    "actual not comparable",
+    scope="score",
+    doc="an actual that does not parse or cannot be compared with its target (kind, units), or a row with no weight",
+)
+def not_comparable(s: ScoredRow) -> str | None:
+    r = s.row
+    if "not_comparable" in r.flags:
+        actual = r.actual.raw if r.actual is not None else ""
+        return f"实际完成值 '{actual}' against '{r.target.raw}': {r.rule} — state the actual as the target is stated"
+    if "no_weight" in r.flags:
+        return f"{r.rule} — state the row's 分值, or its 一级指标"
+    return None
+
+
+@rule(
+    "S105",
+    _I,
+    "units converted",
+    scope="score",
+    doc="target and actual in different units, converted (万元 vs 元, % vs 比例)",
+)
+def units_converted(s: ScoredRow) -> str | None:
+    r = s.row
+    actual = r.actual.raw if r.actual is not None else ""
+    if "ratio_as_percent" in r.flags:
+        return f"the actual '{actual}' is a ratio, the target '{r.target.raw}' a % — compared as % (× 100)"
+    if "unit_converted" in r.flags:
+        return (
+            f"the target '{r.target.raw}' and the actual '{actual}' are in different units"
+            f" — compared in {r.target.unit}"
+        )
+    return None
+
+
+@rule("S107", _W, "filed score above weight", scope="score", doc="a filed 得分 above the row's 分值")
+def filed_above_weight(s: ScoredRow) -> str | None:
+    r = s.row
+    if r.filed_score is None or r.weight is None or r.filed_score <= r.weight:
+        return None
+    return f"filed 得分 {_n(r.filed_score)} above the 分值 {_n(r.weight)} — a score never exceeds its weight"
+
+
+@rule(
+    "S108",
+    _I,
+    "reverse indicator filed with ≥",
+    scope="score",
+    doc="a lower-is-better indicator (事故率, 投诉率, 成本, 时长) filed with ≥ or >: scored as ≤",
+)
+def reverse_comparator(s: ScoredRow) -> str | None:
+    if "reverse_comparator" not in s.row.flags:
+        return None
+    return f"'{s.row.name}' is better lower, but its target '{s.row.target.raw}' says ≥ — scored as ≤; file it as ≤"
+
+
+# ---- the whole filing ------------------------------------------------------------------------------------------
+
+
+@rule("S106", _W, "weights do not sum to 100", scope="scorecard", doc="分值 that do not add up to 100 (or 90)")
+def weights_do_not_sum(s: ScoredCard) -> Iterator[str]:
+    weights = [r.weight for r in s.card.rows if r.weight is not None]
+    if not s.weights_filed or not weights:
+        return
+    total = sum(weights, Decimal(0))
+    if total not in s.sums:
+        shown = " or ".join(_n(x) for x in s.sums)
+        yield f"the 分值 add up to {_n(total)}, not {shown} — check the weights of the table"
+
+
+@rule("S109", _W, "总分 is not the sum", scope="scorecard", doc="a 总分 line that is not the sum of the filed 得分")
+def total_line_differs(s: ScoredCard) -> Iterator[str]:
+    if s.stated is None:
+        return
+    stated_weight, stated_score = s.stated
+    rows = [r for r in s.card.rows if r.weight is not None]
+    filed = [r.filed_score for r in rows]
+    if stated_score is None or not rows or any(f is None for f in filed):
+        return
+    weights = sum((r.weight for r in rows if r.weight is not None), Decimal(0))
+    if stated_weight is not None and stated_weight != weights:
+        return  # the 总分 counts points outside the table (预算执行率's 10): its sum cannot be checked here
+    added = sum((f for f in filed if f is not None), Decimal(0))
+    if abs(added - stated_score) > Decimal("0.01"):
+        yield f"总分 {_n(stated_score)} but the 得分 add up to {_n(added)} — check the filer's addition"
+
+
+declare(
+    "S201",
+    Severity.ERROR,
+    "nothing to score",
+    doc="a filing with no 实际完成值 (a 绩效目标表): raised by ``indicatornlp score`` for that file",
+)
