@@ -8,7 +8,8 @@ at twice the target, ranges, deadlines, the 达成/部分达成/未达成 bands 
 差 < 60) and carries the reviewer's findings (S1xx, in ``indicatornlp.audit``'s table of codes).
 
 Modules: ``_rules`` (the data file as a record), ``_judge`` (one actual against its target), ``_card`` (``score``:
-weights, totals, grade, findings).
+weights, totals, grade, findings), ``_files`` (``score_paths``: a folder, one file at a time), ``_write`` (CSV, JSONL,
+XLSX and HTML through ``atomic.py``).
 
 >>> from indicatornlp import Filing, Indicator, Position
 >>> filing = Filing(Position("a.txt"), year=2023, indicators=(
@@ -24,16 +25,22 @@ weights, totals, grade, findings).
 from __future__ import annotations
 
 from ._card import filed_cells, score
+from ._files import ScoredFiles, score_paths
 from ._judge import Judgement, judge
 from ._rules import Band, ScoringRules, default_rules, load_rules
+from ._write import render_scores_html, write_scores
 
 __all__ = [
     "Band",
     "Judgement",
+    "ScoredFiles",
     "ScoringRules",
     "default_rules",
     "filed_cells",
     "judge",
     "load_rules",
+    "render_scores_html",
     "score",
+    "score_paths",
+    "write_scores",
 ]
