@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from ..errors import NothingToScoreError
 from ..records import Filing, Finding, Indicator, Scorecard, ScoreRow
 from ..rules.selfeval import ScoredCard, ScoredRow, card_findings, row_findings
-from ..taxonomy import canonical_category, clean_label
+from ..taxonomy import canonical_category
 from ..text import normalize_text, strip_numbering
 from ._judge import Judgement, judge
 from ._rules import ScoringRules, default_rules
@@ -159,7 +159,7 @@ def _stated_points(rows: Sequence[Indicator]) -> Decimal | None:
     stated = set()
     for ind in rows:
         found = _POINTS.search(normalize_text(ind.level1_raw or ""))
-        stated.add(Decimal(found.group(1)) if found and clean_label(ind.level1_raw or "") else None)
+        stated.add(Decimal(found.group(1)) if found else None)
     return stated.pop() if len(stated) == 1 else None
 
 
