@@ -85,7 +85,7 @@ def _codes_of(seeds: list[tuple[Filing, list[Finding]]], name: str) -> set[str]:
     """The codes raised on the row(s) whose filed name (spaces ignored) is ``name``."""
     key = name.replace(" ", "")
     found = [
-        {f.code for f in findings if f.row is not None and filing.indicators[f.row].name.replace(" ", "") == key}
+        {f.code for f in findings if f.row is not None and filing.indicators[f.row - 1].name.replace(" ", "") == key}
         for filing, findings in seeds
         if any(i.name.replace(" ", "") == key for i in filing.indicators)
     ]
@@ -168,9 +168,10 @@ def test_seed_findings_name_their_row_and_source(seeds: list[tuple[Filing, list[
     for filing, findings in seeds:
         for f in findings:
             assert f.code in RULES and f.source
-            assert f.message and " — " in f.message, f  # what is wrong — what to do
-            if f.row is not None:
-                assert f.indicator == filing.indicators[f.row].name
+            assert " — " in f.text("en") and "——" in f.text("zh"), f  # what is wrong — what to do, in both
+            if f.row is not None:  # rows are numbered from 1, as in the filing and every output
+                assert f.indicator == filing.indicators[f.row - 1].name
+                assert f.target == filing.indicators[f.row - 1].target_raw
 
 
 # ---- each rule on small filings ----------------------------------------------------------------------------
@@ -196,7 +197,7 @@ def _filing(*rows: Row, project: str = "党建工作", funds: Funds = NO_FUNDS, 
 
 
 def _row_codes(row: Row) -> set[str]:
-    return {f.code for f in audit(_filing(row), model=False) if f.row == 0}
+    return {f.code for f in audit(_filing(row), model=False) if f.row == 1}
 
 
 ROW_RULES = [
@@ -337,7 +338,9 @@ def test_rule_on_normalized(fields: dict[str, Any], code: str, fires: bool) -> N
 def test_mismatch_message_carries_both_categories_and_the_confidence() -> None:
     n = _normalized(predicted_level1="成本指标", predicted_level2="经济成本指标", confidence=0.912, mismatch=True)
     (f,) = [f for f in indicator_findings(n) if f.code == "A101"]
-    assert "产出指标/数量指标" in f.message and "成本指标/经济成本指标" in f.message and "0.91" in f.message
+    for lang in ("zh", "en"):
+        text = f.text(lang)
+        assert "产出指标/数量指标" in text and "成本指标/经济成本指标" in text and "0.91" in text
 
 
 GOOD = [
@@ -410,8 +413,9 @@ def test_legacy_layout_is_one_finding_per_label() -> None:
     legacy_rows = [(LEGACY_COST, "局级干部体检费", "≤1500元/人"), (LEGACY_COST, "项目总成本", "≤90万元")]
     findings = audit(_filing(*GOOD, *legacy_rows), model=False)
     (legacy,) = [f for f in findings if f.code == "A102"]
-    assert legacy.row is None and "2 row(s)" in legacy.message and "rows 5, 6" in legacy.message
-    assert "产出指标 / 成本指标" in legacy.message and "成本指标/经济成本指标" in legacy.message
+    english, chinese = legacy.text("en"), legacy.text("zh")
+    assert legacy.row is None and "2 row(s)" in english and "rows 5, 6" in english and "第 5, 6 行" in chinese
+    assert "产出指标 / 成本指标" in english and "成本指标/经济成本指标" in english
 
 
 def test_missing_cost_is_an_error_for_a_purchase_project() -> None:
@@ -424,14 +428,14 @@ def test_missing_cost_is_an_error_for_a_purchase_project() -> None:
 def test_duplicate_points_at_the_first_row() -> None:
     findings = audit(_filing(*GOOD, (SAT, "群众满意度", "≥95%")), model=False)
     (dup,) = [f for f in findings if f.code == "A206"]
-    assert dup.row == 4 and "row 4" in dup.message
+    assert dup.row == 5 and "row 4" in dup.text("en") and "第 4 行" in dup.text("zh")
 
 
 def test_findings_come_project_first_then_rows_in_order() -> None:
     findings = audit(_filing((OUT_NUM, "保障选调生专项招录", "规范"), (SOC, "增强党性修养", "提升")), model=False)
     rows = [f.row for f in findings]
     assert rows == sorted(rows, key=lambda r: (r is not None, r or 0))
-    assert rows[0] is None and rows[-1] == 1
+    assert rows[0] is None and rows[-1] == 2
 
 
 def test_every_rule_is_documented_and_tested() -> None:
@@ -451,7 +455,7 @@ def test_model_unavailable_degrades_clearly(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(api_module, "default_model", broken)
     findings = audit(_filing((OUT_NUM, "局级干部体检费 1500 元/人", "规范")))
     codes = [f.code for f in findings]
-    assert codes[0] == "A200" and "cannot be loaded" in findings[0].message
+    assert codes[0] == "A200" and "cannot be loaded" in findings[0].text("en")
     assert "A131" in codes  # the model-free rules still ran
 
 

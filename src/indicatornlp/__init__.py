@@ -1,19 +1,20 @@
 """indicatornlp: read, classify, parse, link and audit Chinese budget-performance indicators.
 
 >>> from indicatornlp import parse_target, canonical_category
->>> parse_target("不低于90%").comparator.value
-'≥'
+>>> parse_target("不低于90%")
+Target('不低于90%' → ≥ 90 %)
 >>> canonical_category("产出指标", "进度指标").level2
 '时效指标'
+
+Over files, folders or globs, each with ``.to_dataframe()`` (pandas optional) and a table in a notebook:
+``read_filings`` (the filings), ``tag`` (one row per indicator, the findings, one summary per filing),
+``audit`` (the reviewer's findings; given one ``Filing``: its findings) and ``library`` (the 指标库).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-# audit() shares its name with its (light) module: bound here, eagerly, so that importing the submodule later
-# (api.py does) cannot replace the function by the module on the package
-from .audit import audit
 from .errors import (
     AnnotationError,
     CorruptFilingError,
@@ -24,11 +25,16 @@ from .errors import (
     IndicatorNLPError,
     InputError,
     LinkingError,
+    MissingExtraError,
     ModelError,
     NoIndicatorTableError,
     NoTextLayerError,
     OutputError,
 )
+
+# audit() shares its name with its (light) module: bound here, eagerly and after the module is imported (folders.py
+# imports it), so that importing the submodule later cannot replace the function by the module on the package
+from .folders import audit
 from .records import (
     Category,
     Cluster,
@@ -46,11 +52,13 @@ from .records import (
     Target,
     TargetKind,
 )
+from .results import Filings, Findings
 from .targets import parse_target
 from .taxonomy import canonical_category
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import Normalizer, normalize
+    from .folders import library, tag
     from .linking import link
     from .model import Model, load_model, train
     from .readers import read_filings
@@ -64,6 +72,9 @@ _LAZY = {
     "load_model": "model",
     "train": "model",
     "read_filings": "readers",
+    "tag": "folders",
+    "library": "folders",
+    # "score": "folders",  # the 自评表 scores over paths: the slot the scoring work fills (see folders.py)
 }
 
 __all__ = [
@@ -77,13 +88,16 @@ __all__ = [
     "FilingError",
     "FilingFormatError",
     "FilingNotFoundError",
+    "Filings",
     "Finding",
+    "Findings",
     "Funds",
     "Indicator",
     "IndicatorNLPError",
     "InputError",
     "Linkage",
     "LinkingError",
+    "MissingExtraError",
     "Model",
     "ModelError",
     "NoIndicatorTableError",
@@ -99,11 +113,13 @@ __all__ = [
     "TargetKind",
     "audit",
     "canonical_category",
+    "library",
     "link",
     "load_model",
     "normalize",
     "parse_target",
     "read_filings",
+    "tag",
     "train",
 ]
 

@@ -14,7 +14,7 @@ made from the rule registry (``indicatornlp.rules.catalogue()``) when the module
 ...     Indicator("人才政策知晓率", "≥90%", "效益指标", "社会效益指标"),
 ...     Indicator("高质量执行人才管理长效机制", "健全", "满意度指标", "服务对象满意度指标")))
 >>> [(f.code, f.row) for f in audit(filing, model=False) if f.code != "A200"]
-[('A203', None), ('A130', 2)]
+[('A203', None), ('A130', 3)]
 """
 
 from __future__ import annotations
