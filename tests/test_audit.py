@@ -489,10 +489,30 @@ def test_html_report_escapes_the_filed_text() -> None:
 
 
 def test_markdown_report(seeds: list[tuple[Filing, list[Finding]]]) -> None:
-    text = render_markdown(seeds, generated="2025-01-02")
+    text = render_markdown(seeds, generated="2025-01-02", lang="en")
     assert text.startswith("# indicatornlp audit")
     assert "| A203 | no 成本指标 | warning | 9 |" in text
     assert text.count("\n### ") == 9
+    assert "| A203 | warning | no 成本指标 | no 成本指标 (Shanghai 2025: every project)" in text  # the legend
+    chinese = render_markdown(seeds, generated="2025-01-02")
+    assert chinese.startswith("# 绩效目标审核报告") and "| A203 | 缺少成本指标 | 警告 | 9 |" in chinese
+    assert (
+        "## 代码说明" in chinese
+        and "| A203 | 警告 | 缺少成本指标 | 缺少成本指标（上海 2025 年起所有项目必填）" in chinese
+    )
+
+
+def test_markdown_report_escapes_the_filed_text() -> None:
+    filing = _filing((OUT_NUM, "<b>x</b> | *y* [z](http://a)", "规范"), project="A_B")
+    text = render_markdown([(filing, audit(filing, model=False))])
+    assert "&lt;b&gt;x&lt;/b&gt; \\| \\*y\\* \\[z\\](http://a)" in text and "A\\_B" in text
+    assert "<b>" not in text and "| *y*" not in text
+
+
+def test_report_rows_show_the_position_and_the_target() -> None:
+    filing = _filing((OUT_NUM, "党组织特色活动", "30"))
+    page = render_html([(filing, audit(filing, model=False))], lang="en")
+    assert '<td class="num">1</td><td>line 10</td><td>党组织特色活动</td><td class="target">30</td>' in page
 
 
 # ---- the command ------------------------------------------------------------------------------------------
@@ -505,16 +525,19 @@ def test_cli_audit_prints_findings_and_writes_a_report(tmp_path: Path) -> None:
 
     seed = FILINGS / "songjiang-zuzhibu-2022.md"
     report = tmp_path / "audit.html"
-    result = CliRunner().invoke(cli, ["audit", str(seed), "--no-model", "-o", str(report)])
-    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["audit", str(seed), "--no-model", "-o", str(report), "--lang", "en"])
+    assert result.exit_code == 1, result.output  # the seeds hold error findings (--fail-on error, the default)
     assert result.stdout.count("\n== ") + result.stdout.startswith("== ") == 6
-    assert re.search(r"^\s+4  A131  warning  +局级干部体检费 1500 元/人: a cost figure", result.stdout, re.M)
+    found = r"^\s+4  A131  warning  局级干部体检费 1500 元/人 \[规范\] \(line 166\): a cost figure"
+    assert re.search(found, result.stdout, re.M), result.stdout
     page = report.read_text("utf-8")
-    assert "干部工作" in page and not EXTERNAL.search(page)
+    assert "干部工作" in page and not EXTERNAL.search(page) and "Codes" in page
 
     md = tmp_path / "audit.md"
-    assert CliRunner().invoke(cli, ["audit", str(seed), "--no-model", "-o", str(md)]).exit_code == 0
-    assert md.read_text("utf-8").startswith("# indicatornlp audit")
+    result = CliRunner().invoke(cli, ["audit", str(seed), "--no-model", "-o", str(md), "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    assert "   4  A131  警告  局级干部体检费 1500 元/人 [规范]（第 166 行）：成本类指标填报在" in result.stdout
+    assert md.read_text("utf-8").startswith("# 绩效目标审核报告")
 
 
 def test_cli_audit_reports_a_bad_file_and_carries_on(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def _paths(paths: Paths) -> list[str]:
     given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
     files = list(walk(expand(given)).files)
     if not files:
-        shown = ", ".join(map(os.fspath, given)) or "(no path)"
+        shown = ", ".join(os.fspath(p) for p in given) or "(no path)"
         raise FilingNotFoundError(shown, "no filing found there", hint="give files, folders or globs of filings")
     return files
 
@@ -167,13 +167,17 @@ class Audit:
         return html_table(rows, columns, caption=repr(self))
 
 
-def audit_paths(paths: Paths, *, model: ModelChoice = None) -> Audit:
-    """Audit every filing under ``paths`` (files, folders, globs): an ``Audit``."""
+def audit_paths(paths: Paths, *, model: ModelChoice = None, warn: bool = True) -> Audit:
+    """Audit every filing under ``paths`` (files, folders, globs): an ``Audit``.
+
+    ``warn``: say in a warning which files could not be read (the command lists them itself).
+    """
     from .batch import audit_paths as run
 
     files = _paths(paths)
     audited, failures = run(files, model=model)
-    _warn(failures, len(files))
+    if warn:
+        _warn(failures, len(files))
     return Audit(audited, failures)
 
 
@@ -345,7 +349,7 @@ def library(
     return Library((r for r in rows if r["filings"] >= min_filings), failures=failures, files=files)
 
 
-def _rows_of(value: object) -> list[object]:
+def _rows_of(value: object) -> list[Any]:
     """A ``Filing`` stands for its indicators (with its source); anything else is one indicator."""
     if isinstance(value, Filing):
         return [{"name": i.name, "target": i.target_raw, "level2": i.level2_raw, "source": str(value.source)}
@@ -363,7 +367,8 @@ def read_tables(paths: Paths) -> tuple[list[dict[str, Any]], list[Finding], int]
     given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
     files = walk(expand(given), tables=True).files
     if not files:
-        raise FilingNotFoundError(", ".join(map(os.fspath, given)), "no filing found there", hint="check the paths")
+        shown = ", ".join(os.fspath(p) for p in given)
+        raise FilingNotFoundError(shown, "no filing found there", hint="give files, folders or globs of filings")
     indicators: list[dict[str, Any]] = []
     failures: list[Finding] = []
     for path in files:

@@ -38,6 +38,7 @@ __all__ = [
     "resolve_lang",
     "severity_name",
     "text",
+    "variants",
 ]
 
 Lang: TypeAlias = Literal["zh", "en"]
@@ -56,7 +57,7 @@ def _catalogue() -> dict[str, Any]:
 def default_lang() -> Lang:
     """``INDICATORNLP_LANG`` when it names a language of the catalogue, else Chinese."""
     value = os.environ.get(ENV, "").strip().lower()
-    return cast("Lang", value) if value in LANGS else LANGS[0]
+    return "en" if value == "en" else "zh"
 
 
 def resolve_lang(lang: str | None) -> Lang:
@@ -68,9 +69,11 @@ def resolve_lang(lang: str | None) -> Lang:
     if lang is None:
         return default_lang()
     value = str(lang).strip().lower().split("-")[0].split("_")[0]
-    if value not in LANGS:
-        raise InputError(None, f"unknown language {lang!r}", hint=f"use one of {', '.join(LANGS)}")
-    return cast("Lang", value)
+    if value == "zh":
+        return "zh"
+    if value == "en":
+        return "en"
+    raise InputError(None, f"unknown language {lang!r}", hint=f"use one of {', '.join(LANGS)}")
 
 
 def lookup(key: str) -> Mapping[str, str] | None:
@@ -112,6 +115,17 @@ def code_text(code: str, field: str, lang: str | None = None, /, **args: object)
     """
     key = f"codes.{code}.{field}"
     return text(key, lang, **args) if lookup(key) is not None else None
+
+
+def variants(code: str) -> list[str]:
+    """The messages a code can say, ``message`` first (``A203``: ``message``, ``construction``).
+
+    >>> variants("A203"), variants("A999")
+    (['message', 'construction'], [])
+    """
+    node = _catalogue().get("codes", {}).get(code, {})
+    found = [k for k in node if k not in ("title", "doc") and lookup(f"codes.{code}.{k}") is not None]
+    return sorted(found, key=lambda k: k != "message")
 
 
 def severity_name(severity: object, lang: str | None = None) -> str:

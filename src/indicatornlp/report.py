@@ -220,8 +220,8 @@ def render_html(
         out.append("</tbody></table>")
 
     out.append(f"<h2>{_e(words('report.findings'))}</h2>")
-    columns = ("row", "position", "indicator", "target", "code", "severity", "message")
-    heads = "".join(f"<th>{_e(words.column('findings', c))}</th>" for c in columns)
+    finding_columns = ("row", "position", "indicator", "target", "code", "severity", "message")
+    heads = "".join(f"<th>{_e(words.column('findings', c))}</th>" for c in finding_columns)
     for i, (filing, findings) in enumerate(audited, 1):
         out.append(
             f'<h3 id="f{i}">{i}. {_e(filing.project or words("report.no_project"))} '
@@ -317,7 +317,7 @@ def render_markdown(
         ]
         out += [f"| {_md(f.source)} | {_md(f.code)} | {_md(f.text(words.lang))} |" for f in failures]
     out += ["", f"## {_md(words('report.findings'))}"]
-    columns = ("row", "position", "indicator", "target", "code", "severity", "message")
+    finding_columns = ("row", "position", "indicator", "target", "code", "severity", "message")
     for i, (filing, findings) in enumerate(audited, 1):
         project = filing.project or words("report.no_project")
         out += ["", f"### {i}. {_md(project)} — {_md(filing.source)}", ""]
@@ -325,7 +325,7 @@ def render_markdown(
             out.append(_md(words("report.no_findings")))
             continue
         out += [
-            "| " + " | ".join(_md(words.column("findings", c)) for c in columns) + " |",
+            "| " + " | ".join(_md(words.column("findings", c)) for c in finding_columns) + " |",
             "|---:|---|---|---|---|---|---|",
         ]
         out += [

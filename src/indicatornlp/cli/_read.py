@@ -11,7 +11,7 @@ import click
 
 from ..errors import IndicatorNLPError
 from ..readers import FORMAT_NAMES
-from ._base import cli, echo_jsonl, library_errors, stdin_or_args
+from ._base import cli, display_width, echo_jsonl, library_errors, stdin_or_args
 
 # ---- commands ----------------------------------------------------------------------------------------
 # Each command lives in its own section below; keep them thin: parse options, call the library, print.
@@ -71,17 +71,11 @@ def _read_records(filing: Any) -> Iterator[dict[str, Any]]:
         }
 
 
-def _display_width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _fit(text: str, width: int) -> str:
     """Cut to ``width`` display columns (Chinese counts double) and pad."""
     out, used = "", 0
     for ch in text:
-        w = _display_width(ch)
+        w = display_width(ch)
         if used + w > width - (1 if len(text) > len(out) + 1 else 0):
             out += "…"
             used += 1

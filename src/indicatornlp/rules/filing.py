@@ -162,8 +162,11 @@ def funds_do_not_add_up(p: Project) -> Iterator[Said]:
     carry = funds.carryover or Decimal(0)
     # forms differ: 上年结转 is either inside 财政资金 (Shanghai) or beside it
     if funds.total not in (funds.fiscal + other, funds.fiscal + carry + other):
-        amounts = {"total": _money(funds.total), "fiscal": _money(funds.fiscal), "other": _money(other)}
-        yield say("carryover", **amounts, carryover=_money(carry)) if carry else say(**amounts)
+        total, fiscal, rest = _money(funds.total), _money(funds.fiscal), _money(other)
+        if carry:
+            yield say("carryover", total=total, fiscal=fiscal, other=rest, carryover=_money(carry))
+        else:
+            yield say(total=total, fiscal=fiscal, other=rest)
 
 
 @rule("A208", _W, scope="filing")
