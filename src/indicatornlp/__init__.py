@@ -52,7 +52,6 @@ from .records import (
     Target,
     TargetKind,
 )
-from .results import Filings, Findings
 from .targets import parse_target
 from .taxonomy import canonical_category
 
@@ -62,6 +61,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .linking import link
     from .model import Model, load_model, train
     from .readers import read_filings
+    from .results import Filings, Findings
 
 # heavy modules (scikit-learn, jieba, readers) load on first use, never at import
 _LAZY = {
@@ -73,6 +73,8 @@ _LAZY = {
     "train": "model",
     "read_filings": "readers",
     "tag": "folders",
+    "Filings": "results",
+    "Findings": "results",
     "library": "folders",
     # "score": "folders",  # the 自评表 scores over paths: the slot the scoring work fills (see folders.py)
 }

@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 from .audit import audit as audit_filing
 from .errors import FilingNotFoundError, OutputError
 from .records import Filing, Finding, Severity
-from .results import FINDING_COLUMNS, Findings, finding_row, frame, html_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from .batch import ModelChoice, TagResult
+    from .results import Findings
 
 __all__ = ["Audit", "Library", "Paths", "Tagged", "audit", "library", "tag"]
 
@@ -73,6 +73,8 @@ class Audit:
     """
 
     def __init__(self, audited: Iterable[tuple[Filing, Iterable[Finding]]], failures: Iterable[Finding] = ()) -> None:
+        from .results import Findings
+
         self.filings: tuple[tuple[Filing, Findings], ...] = tuple((f, Findings(x)) for f, x in audited)
         self.failures = Findings(failures)
 
@@ -85,6 +87,8 @@ class Audit:
     @property
     def findings(self) -> Findings:
         """Every finding of every filing, in order (the unreadable files are in ``failures``)."""
+        from .results import Findings
+
         return Findings(f for _, found in self.filings for f in found)
 
     @property
@@ -94,6 +98,8 @@ class Audit:
 
     def rows(self, lang: str | None = None) -> list[dict[str, Any]]:
         """One dict per finding (and per unreadable file): file, position, filing, project and the finding."""
+        from .results import finding_row
+
         out = []
         for number, (filing, found) in enumerate(self.filings, 1):
             for f in found:
@@ -113,6 +119,8 @@ class Audit:
     def to_dataframe(self, *, lang: str | None = None) -> Any:
         """One row per finding: file, position, filing, project, code, severity, title, row, indicator, target,
         message (``title``/``message`` in ``lang``: ``"zh"``, the default, or ``"en"``)."""
+        from .results import FINDING_COLUMNS, frame
+
         return frame(self.rows(lang), ("file", "position", "filing", "project", *FINDING_COLUMNS[:-1]))
 
     def to_html(self, *, lang: str | None = None, title: str | None = None) -> str:
@@ -150,6 +158,8 @@ class Audit:
         )
 
     def _repr_html_(self) -> str:
+        from .results import html_table
+
         rows = []
         for i, (filing, found) in enumerate(self.filings, 1):
             counts = found.counts()
@@ -191,6 +201,8 @@ def audit(filing: Filing | Paths, *, model: ModelChoice = None) -> Findings | Au
     ``model``: a ``Model``, a path to one, ``None`` for the shipped default (loaded on first use), ``False`` for
     the model-free rules only.  The codes: ``indicatornlp explain`` or ``indicatornlp.audit``'s docstring.
     """
+    from .results import Findings
+
     if isinstance(filing, Filing):
         if isinstance(model, str | os.PathLike):
             from .batch import _resolve_model
@@ -214,6 +226,8 @@ class Tagged:
     """
 
     def __init__(self, result: TagResult) -> None:
+        from .results import Findings
+
         self.result = result
         self.rows = result.rows
         self.findings = result.findings
@@ -222,6 +236,7 @@ class Tagged:
 
     def to_dataframe(self, table: Literal["indicators", "findings", "summary"] = "indicators") -> Any:
         """One of the three tables of ``tag`` as a DataFrame."""
+        from .results import frame
         from .tables import COLUMNS
 
         if table not in _TABLES:
@@ -236,6 +251,8 @@ class Tagged:
         )
 
     def _repr_html_(self) -> str:
+        from .results import html_table
+
         columns = ["source", "filing", "project", "year", "indicators", "errors", "warnings", "infos", "status"]
         return html_table(self.summaries, columns, caption=repr(self))
 
@@ -292,18 +309,24 @@ class Library(list[dict[str, Any]]):
     """The indicator library (指标库): one dict per entry (``LIBRARY_COLUMNS``), largest first; ``failures``."""
 
     def __init__(self, rows: Iterable[dict[str, Any]] = (), *, failures: Iterable[Finding] = (), files: int = 0):
+        from .results import Findings
+
         super().__init__(rows)
         self.failures = Findings(failures)
         self.files = files
 
     def to_dataframe(self) -> Any:
         """One row per entry; ``median``, ``min`` and ``max`` as floats."""
+        from .results import frame
+
         return frame(self, LIBRARY_COLUMNS)
 
     def __repr__(self) -> str:
         return f"Library({len(self)} entries from {self.files} files, {len(self.failures)} failed)"
 
     def _repr_html_(self) -> str:
+        from .results import html_table
+
         columns = ["name", "level2", "filings", "indicators", "typical_target", "outliers"]
         return html_table(self, columns, caption=repr(self))
 
