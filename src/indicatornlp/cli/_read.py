@@ -53,22 +53,11 @@ _READ_FIELDS = [
 
 
 def _read_records(filing: Any) -> Iterator[dict[str, Any]]:
-    for indicator in filing.indicators:
-        yield {
-            "file": filing.source.path,
-            "project": filing.project,
-            "department": filing.department,
-            "unit": filing.unit,
-            "year": filing.year,
-            "form": filing.form,
-            "level1_raw": indicator.level1_raw,
-            "level2_raw": indicator.level2_raw,
-            "name": indicator.name,
-            "target_raw": indicator.target_raw,
-            "actual_raw": indicator.actual_raw,
-            "extra": dict(indicator.extra),
-            "position": str(indicator.position) if indicator.position else None,
-        }
+    from ..results import indicator_rows
+
+    for row, indicator in zip(indicator_rows(filing), filing.indicators, strict=True):
+        where = str(indicator.position) if indicator.position else None
+        yield {k: row.get(k) for k in _READ_FIELDS} | {"extra": dict(indicator.extra), "position": where}
 
 
 def _fit(text: str, width: int) -> str:
