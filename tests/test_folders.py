@@ -257,3 +257,10 @@ def test_explain_one_code_in_either_language() -> None:
 def test_explain_an_unknown_code() -> None:
     result = _run("explain", "A999")
     assert result.exit_code == 2 and "A999" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_severities_are_coloured_on_a_terminal_only() -> None:
+    plain = CliRunner().invoke(cli, ["audit", str(JIGUAN), "--no-model"])
+    assert "\x1b[" not in plain.stdout and "警告" in plain.stdout
+    coloured = CliRunner().invoke(cli, ["audit", str(JIGUAN), "--no-model"], color=True)
+    assert "\x1b[33m警告" in coloured.stdout  # yellow warnings where colour is wanted

@@ -22,7 +22,7 @@ def _severity(severity: Severity, lang: Lang) -> str:
     """The severity's name, padded to one width, coloured on a terminal (click strips the colour elsewhere)."""
     width = max(len(s.value) for s in Severity) if lang == "en" else 4
     shown = pad(severity_name(severity, lang), width)
-    return click.style(shown, fg=_COLOURS[severity], bold=severity is Severity.ERROR)
+    return click.style(shown, fg=_COLOURS[severity], bold=True if severity is Severity.ERROR else None)
 
 
 def _place(filing: Filing, f: Finding, lang: Lang) -> str:
