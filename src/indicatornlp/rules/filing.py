@@ -23,7 +23,7 @@ from .indicator import indicator_findings, legacy_layout, shown_category
 from .lists import category, number, words
 from .registry import RULES, Said, Scope, check, checks, declare, rule, say
 
-__all__ = ["Project", "Row", "audit_normalized"]
+__all__ = ["MODEL_OFF", "Project", "Row", "audit_normalized"]
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -106,9 +106,15 @@ def _money(value: Decimal) -> str:
 # ---- the project, in the order its findings are listed --------------------------------------------------
 
 
+MODEL_OFF = "no model was asked for"
+"""The ``model_note`` of a run without a model (``model=False``, ``--no-model``): A200 then says so in its own words."""
+
+
 @rule("A200", _I, scope="filing")
 def model_unavailable(p: Project) -> Iterator[Said]:
-    if p.model_note is not None:
+    if p.model_note == MODEL_OFF:
+        yield say("off")
+    elif p.model_note is not None:
         yield say(note=p.model_note)
 
 
