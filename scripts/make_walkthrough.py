@@ -264,6 +264,8 @@ def main() -> None:
     from nbclient import NotebookClient
 
     cells = [new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in CELLS]
+    for number, cell in enumerate(cells, 1):
+        cell.id = f"cell-{number:02d}"  # stable ids: the committed file changes only when a cell or output does
     notebook = new_notebook(
         cells=cells,
         metadata={
