@@ -282,6 +282,16 @@ def main() -> None:
         resources={"metadata": {"path": str(OUT.parent)}},
     )
     client.execute()
+    for cell in notebook.cells:  # one output per stream run: how a kernel chunks its stdout is not part of the file
+        merged: list[dict[str, object]] = []
+        for out in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if last and out["output_type"] == "stream" == last["output_type"] and out["name"] == last["name"]:
+                last["text"] = str(last["text"]) + out["text"]
+            else:
+                merged.append(out)
+        if cell.cell_type == "code":
+            cell.outputs = merged
     notebook.metadata["language_info"] = {"name": "python"}  # not the kernel's exact version
     nbformat.validate(notebook)
     nbformat.write(notebook, OUT)
