@@ -1,9 +1,12 @@
-"""Write ``notebooks/walkthrough.ipynb`` (without outputs) from the cells below.
+"""Write ``notebooks/walkthrough.ipynb`` from the cells below, executed, with its outputs.
 
-    .venv/bin/python scripts/make_walkthrough.py
+    .venv/bin/python scripts/make_walkthrough.py     # the test extra: nbclient, ipykernel, matplotlib, pandas
 
-The notebook is executed headless by CI (nbclient, kernel ``python3``, working directory ``notebooks/``) and by
-``tests/test_notebook.py``; it finds the repository from either the repository root or ``notebooks/``.
+The cells run in a fresh ``python3`` kernel from ``notebooks/`` (the package it imports is the one on the kernel's
+path: run the script from the environment you want to show), and the notebook is written with their outputs, so
+that it reads on a code host without running it.  CI executes it again headless (nbclient, working directory
+``notebooks/``), and so does ``tests/test_notebook.py`` from the repository root; it finds the repository from
+either.
 """
 
 from __future__ import annotations
@@ -25,11 +28,14 @@ Two real 项目支出绩效目标申报表 of 上海市松江区 (2022 and 2023,
 **read** them, **classify** every indicator into the 2021 taxonomy, **parse** the targets, **link** similar
 indicators across the filings, and **audit** them the way a finance-bureau reviewer does.
 
-Plots label the categories in English (the machine that runs this notebook in CI has no Chinese font).""",
+Over files, folders or globs, `tag`, `audit` and `library` give results a notebook shows as tables, with
+`.to_dataframe()` for pandas (section 6). Plots label the categories in English (the machine that runs this
+notebook in CI has no Chinese font).""",
     ),
     (
         "code",
-        """from collections import Counter
+        """import os
+from collections import Counter
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -37,9 +43,9 @@ import matplotlib.pyplot as plt
 import indicatornlp
 from indicatornlp import Normalizer, audit, link, load_model, parse_target, read_filings
 
-# the repository root, whether the notebook runs from notebooks/ or from the root
-ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "data" / "filings").is_dir())
-FILINGS = ROOT / "data" / "filings"
+# work from the repository root, whether the notebook runs from notebooks/ or from the root
+os.chdir(next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "data" / "filings").is_dir()))
+FILINGS = Path("data/filings")
 SEEDS = [FILINGS / "songjiang-jiguan-2023.txt", FILINGS / "songjiang-zuzhibu-2022.md"]
 SHORT = {
     "数量指标": "quantity", "质量指标": "quality", "时效指标": "timeliness",
@@ -203,9 +209,11 @@ fig.tight_layout()""",
         "code",
         """filing, findings = next((f, x) for f, x in audited if f.project == "干部工作")
 print(filing.project, "—", len(filing.indicators), "indicators,", len(findings), "findings")
-for x in findings:
-    row = "" if x.row is None else x.row + 1
-    print(f"{row:>3} {x.code} {x.severity.value:8} {(x.indicator or '')[:24]:26} {x.message[:90]}")""",
+for x in findings:  # rows are numbered from 1, as in the filing
+    row = "" if x.row is None else x.row
+    print(f"{row:>3} {x.code} {x.severity.value:8} {(x.indicator or '')[:24]:26} {x.text('zh')[:80]}")
+print()
+print("in English:", findings[3].text("en"))""",
     ),
     (
         "md",
@@ -216,24 +224,48 @@ for x in findings:
     ),
     (
         "code",
-        """import tempfile
-
-from indicatornlp.batch import tag_paths
-from indicatornlp.report import render_html
-
-page = render_html(audited)
-print(f"report: {len(page) / 1024:.0f} KiB of HTML, {page.count('<tr>')} table rows, one inline SVG chart")
-
-result = tag_paths(SEEDS, model=model)
-print(f"tag: {result.files} files, {result.filings} filings, {len(result.rows)} rows, {len(result.findings)} findings")
-columns = ("project", "name", "target_raw", "level2", "predicted_level2", "kind", "value", "unit", "findings")
-print({k: result.rows[0][k] for k in columns})""",
+        """result = indicatornlp.audit(SEEDS, model=model)   # files, folders or globs: every filing under them
+page = result.to_html()                               # the report, in Chinese (lang="en": English)
+print(f"report: {len(page) / 1024:.0f} KiB of HTML, {page.count('<tr')} table rows, one inline SVG chart")
+result""",
+    ),
+    (
+        "md",
+        "## 6. DataFrames\n\n"
+        "`tag` gives the three tables the command writes (indicators, findings, one summary per filing); "
+        "`to_dataframe()` turns them into pandas DataFrames with the numbers as floats and the dates as datetimes, "
+        "so that they sum and sort as numbers.",
+    ),
+    (
+        "code",
+        """tagged = indicatornlp.tag(SEEDS, model=model)
+rows = tagged.to_dataframe()
+print(tagged)
+print(rows.dtypes[["row", "value", "confidence", "date"]].to_string())
+columns = ["project", "row", "name", "target_raw", "kind", "value", "unit", "date", "predicted_level2", "findings"]
+rows[columns].head(8)""",
+    ),
+    (
+        "code",
+        """# the numeric targets by predicted category: how many, and their median
+rows[rows["kind"] == "numeric"].groupby("predicted_level2")["value"].agg(["count", "median"])""",
+    ),
+    (
+        "code",
+        """# the findings by code and severity, with the words of each code
+findings = result.to_dataframe()
+table = findings.pivot_table(index=["code", "title"], columns="severity", values="message", aggfunc="size")
+table.fillna(0).astype(int)""",
     ),
 ]
 
 
 def main() -> None:
+    from nbclient import NotebookClient
+
     cells = [new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in CELLS]
+    for number, cell in enumerate(cells, 1):
+        cell.id = f"cell-{number:02d}"  # stable ids: the committed file changes only when a cell or output does
     notebook = new_notebook(
         cells=cells,
         metadata={
@@ -241,10 +273,30 @@ def main() -> None:
             "language_info": {"name": "python"},
         },
     )
-    nbformat.validate(notebook)
     OUT.parent.mkdir(exist_ok=True)
+    client = NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        record_timing=False,  # no timestamps: the committed file changes only when an output does
+        resources={"metadata": {"path": str(OUT.parent)}},
+    )
+    client.execute()
+    for cell in notebook.cells:  # one output per stream run: how a kernel chunks its stdout is not part of the file
+        merged: list[dict[str, object]] = []
+        for out in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if last and out["output_type"] == "stream" == last["output_type"] and out["name"] == last["name"]:
+                last["text"] = str(last["text"]) + out["text"]
+            else:
+                merged.append(out)
+        if cell.cell_type == "code":
+            cell.outputs = merged
+    notebook.metadata["language_info"] = {"name": "python"}  # not the kernel's exact version
+    nbformat.validate(notebook)
     nbformat.write(notebook, OUT)
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(cells)} cells, no outputs")
+    outputs = sum(len(c.get("outputs", [])) for c in notebook.cells)
+    print(f"wrote {OUT.relative_to(ROOT)}: {len(cells)} cells, {outputs} outputs")
 
 
 if __name__ == "__main__":

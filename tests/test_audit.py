@@ -85,7 +85,7 @@ def _codes_of(seeds: list[tuple[Filing, list[Finding]]], name: str) -> set[str]:
     """The codes raised on the row(s) whose filed name (spaces ignored) is ``name``."""
     key = name.replace(" ", "")
     found = [
-        {f.code for f in findings if f.row is not None and filing.indicators[f.row].name.replace(" ", "") == key}
+        {f.code for f in findings if f.row is not None and filing.indicators[f.row - 1].name.replace(" ", "") == key}
         for filing, findings in seeds
         if any(i.name.replace(" ", "") == key for i in filing.indicators)
     ]
@@ -168,9 +168,10 @@ def test_seed_findings_name_their_row_and_source(seeds: list[tuple[Filing, list[
     for filing, findings in seeds:
         for f in findings:
             assert f.code in RULES and f.source
-            assert f.message and " — " in f.message, f  # what is wrong — what to do
-            if f.row is not None:
-                assert f.indicator == filing.indicators[f.row].name
+            assert " — " in f.text("en") and "——" in f.text("zh"), f  # what is wrong — what to do, in both
+            if f.row is not None:  # rows are numbered from 1, as in the filing and every output
+                assert f.indicator == filing.indicators[f.row - 1].name
+                assert f.target == filing.indicators[f.row - 1].target_raw
 
 
 # ---- each rule on small filings ----------------------------------------------------------------------------
@@ -196,7 +197,7 @@ def _filing(*rows: Row, project: str = "党建工作", funds: Funds = NO_FUNDS, 
 
 
 def _row_codes(row: Row) -> set[str]:
-    return {f.code for f in audit(_filing(row), model=False) if f.row == 0}
+    return {f.code for f in audit(_filing(row), model=False) if f.row == 1}
 
 
 ROW_RULES = [
@@ -337,7 +338,9 @@ def test_rule_on_normalized(fields: dict[str, Any], code: str, fires: bool) -> N
 def test_mismatch_message_carries_both_categories_and_the_confidence() -> None:
     n = _normalized(predicted_level1="成本指标", predicted_level2="经济成本指标", confidence=0.912, mismatch=True)
     (f,) = [f for f in indicator_findings(n) if f.code == "A101"]
-    assert "产出指标/数量指标" in f.message and "成本指标/经济成本指标" in f.message and "0.91" in f.message
+    for lang in ("zh", "en"):
+        text = f.text(lang)
+        assert "产出指标/数量指标" in text and "成本指标/经济成本指标" in text and "0.91" in text
 
 
 GOOD = [
@@ -410,8 +413,9 @@ def test_legacy_layout_is_one_finding_per_label() -> None:
     legacy_rows = [(LEGACY_COST, "局级干部体检费", "≤1500元/人"), (LEGACY_COST, "项目总成本", "≤90万元")]
     findings = audit(_filing(*GOOD, *legacy_rows), model=False)
     (legacy,) = [f for f in findings if f.code == "A102"]
-    assert legacy.row is None and "2 row(s)" in legacy.message and "rows 5, 6" in legacy.message
-    assert "产出指标 / 成本指标" in legacy.message and "成本指标/经济成本指标" in legacy.message
+    english, chinese = legacy.text("en"), legacy.text("zh")
+    assert legacy.row is None and "2 row(s)" in english and "rows 5, 6" in english and "第 5, 6 行" in chinese
+    assert "产出指标 / 成本指标" in english and "成本指标/经济成本指标" in english
 
 
 def test_missing_cost_is_an_error_for_a_purchase_project() -> None:
@@ -424,14 +428,14 @@ def test_missing_cost_is_an_error_for_a_purchase_project() -> None:
 def test_duplicate_points_at_the_first_row() -> None:
     findings = audit(_filing(*GOOD, (SAT, "群众满意度", "≥95%")), model=False)
     (dup,) = [f for f in findings if f.code == "A206"]
-    assert dup.row == 4 and "row 4" in dup.message
+    assert dup.row == 5 and "row 4" in dup.text("en") and "第 4 行" in dup.text("zh")
 
 
 def test_findings_come_project_first_then_rows_in_order() -> None:
     findings = audit(_filing((OUT_NUM, "保障选调生专项招录", "规范"), (SOC, "增强党性修养", "提升")), model=False)
     rows = [f.row for f in findings]
     assert rows == sorted(rows, key=lambda r: (r is not None, r or 0))
-    assert rows[0] is None and rows[-1] == 1
+    assert rows[0] is None and rows[-1] == 2
 
 
 def test_every_rule_is_documented_and_tested() -> None:
@@ -451,7 +455,7 @@ def test_model_unavailable_degrades_clearly(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(api_module, "default_model", broken)
     findings = audit(_filing((OUT_NUM, "局级干部体检费 1500 元/人", "规范")))
     codes = [f.code for f in findings]
-    assert codes[0] == "A200" and "cannot be loaded" in findings[0].message
+    assert codes[0] == "A200" and "cannot be loaded" in findings[0].text("en")
     assert "A131" in codes  # the model-free rules still ran
 
 
@@ -485,10 +489,30 @@ def test_html_report_escapes_the_filed_text() -> None:
 
 
 def test_markdown_report(seeds: list[tuple[Filing, list[Finding]]]) -> None:
-    text = render_markdown(seeds, generated="2025-01-02")
+    text = render_markdown(seeds, generated="2025-01-02", lang="en")
     assert text.startswith("# indicatornlp audit")
     assert "| A203 | no 成本指标 | warning | 9 |" in text
     assert text.count("\n### ") == 9
+    assert "| A203 | warning | no 成本指标 | no 成本指标 (Shanghai 2025: every project)" in text  # the legend
+    chinese = render_markdown(seeds, generated="2025-01-02")
+    assert chinese.startswith("# 绩效目标审核报告") and "| A203 | 缺少成本指标 | 警告 | 9 |" in chinese
+    assert (
+        "## 代码说明" in chinese
+        and "| A203 | 警告 | 缺少成本指标 | 缺少成本指标（上海 2025 年起所有项目必填）" in chinese
+    )
+
+
+def test_markdown_report_escapes_the_filed_text() -> None:
+    filing = _filing((OUT_NUM, "<b>x</b> | *y* [z](http://a)", "规范"), project="A_B")
+    text = render_markdown([(filing, audit(filing, model=False))])
+    assert "&lt;b&gt;x&lt;/b&gt; \\| \\*y\\* \\[z\\](http://a)" in text and "A\\_B" in text
+    assert "<b>" not in text and "| *y*" not in text
+
+
+def test_report_rows_show_the_position_and_the_target() -> None:
+    filing = _filing((OUT_NUM, "党组织特色活动", "30"))
+    page = render_html([(filing, audit(filing, model=False))], lang="en")
+    assert '<td class="num">1</td><td>line 10</td><td>党组织特色活动</td><td class="target">30</td>' in page
 
 
 # ---- the command ------------------------------------------------------------------------------------------
@@ -501,16 +525,19 @@ def test_cli_audit_prints_findings_and_writes_a_report(tmp_path: Path) -> None:
 
     seed = FILINGS / "songjiang-zuzhibu-2022.md"
     report = tmp_path / "audit.html"
-    result = CliRunner().invoke(cli, ["audit", str(seed), "--no-model", "-o", str(report)])
-    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(cli, ["audit", str(seed), "--no-model", "-o", str(report), "--lang", "en"])
+    assert result.exit_code == 1, result.output  # the seeds hold error findings (--fail-on error, the default)
     assert result.stdout.count("\n== ") + result.stdout.startswith("== ") == 6
-    assert re.search(r"^\s+4  A131  warning  +局级干部体检费 1500 元/人: a cost figure", result.stdout, re.M)
+    found = r"^\s+4  A131  warning  局级干部体检费 1500 元/人 \[规范\] \(line 166\): a cost figure"
+    assert re.search(found, result.stdout, re.M), result.stdout
     page = report.read_text("utf-8")
-    assert "干部工作" in page and not EXTERNAL.search(page)
+    assert "干部工作" in page and not EXTERNAL.search(page) and "Codes" in page
 
     md = tmp_path / "audit.md"
-    assert CliRunner().invoke(cli, ["audit", str(seed), "--no-model", "-o", str(md)]).exit_code == 0
-    assert md.read_text("utf-8").startswith("# indicatornlp audit")
+    result = CliRunner().invoke(cli, ["audit", str(seed), "--no-model", "-o", str(md), "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    assert "   4  A131  警告  局级干部体检费 1500 元/人 [规范]（第 166 行）：成本类指标填报在" in result.stdout
+    assert md.read_text("utf-8").startswith("# 绩效目标审核报告")
 
 
 def test_cli_audit_reports_a_bad_file_and_carries_on(tmp_path: Path) -> None:

@@ -510,13 +510,19 @@ def test_cli_link_seeds_in_every_format(tmp_path: Path) -> None:
 def test_cli_library(tmp_path: Path) -> None:
     _write_tag_csv(tmp_path / "tags.csv")
     out = tmp_path / "library.csv"
-    result = CliRunner().invoke(cli, ["library", str(tmp_path / "tags.csv"), "-o", str(out), "--min-filings", "2"])
+    args = ["library", str(tmp_path / "tags.csv"), "-o", str(out), "--min-filings", "2"]
+    result = CliRunner().invoke(cli, [*args, "--lang", "en"])
     assert result.exit_code == 0, result.stderr
     with out.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 1
     assert rows[0]["level2"] == "服务对象满意度指标" and rows[0]["filings"] == "3"
     assert rows[0]["typical_target"] == "≥95%"
+    # Chinese headers by default, for the reviewers who open it in a spreadsheet
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    with out.open(encoding="utf-8-sig") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["二级指标"] == "服务对象满意度指标" and row["项目数"] == "3" and row["典型指标值"] == "≥95%"
 
 
 def test_cli_link_threshold_out_of_range(tmp_path: Path) -> None:

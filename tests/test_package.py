@@ -21,7 +21,9 @@ REPO = Path(__file__).parents[1]
 LAYERS = {
     "records": 0,
     "errors": 0,
+    "messages": 0,
     "text": 1,
+    "results": 1,
     "atomic": 1,
     "taxonomy": 2,
     "tokenize": 2,
@@ -38,6 +40,7 @@ LAYERS = {
     "audit": 7,
     "tables": 7,
     "batch": 8,
+    "folders": 9,
     "cli": 9,
     "__main__": 10,
 }

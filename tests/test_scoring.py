@@ -237,7 +237,7 @@ def test_a_row_with_no_category_and_no_weight_leaves_the_card_ungraded() -> None
     card = score(_filing(_row(OUT, "补贴人数", "≥1200人", "1260人"), Indicator("其他事项", "≥1次", actual_raw="1次")))
     assert card.rows[1].weight is None and "no_weight" in card.rows[1].flags
     assert card.grade is None and "incomplete" in card.flags
-    assert [f.code for f in card.findings if f.row == 1] == ["S104"]
+    assert [f.code for f in card.findings if f.row == 2] == ["S104"]  # rows from 1
 
 
 # ---- the card ---------------------------------------------------------------------------------------------------
@@ -255,7 +255,7 @@ def test_an_actual_that_does_not_parse_is_flagged_not_zero() -> None:
     assert card.total == Decimal(50) and card.possible == Decimal(100)
     assert card.grade is None and "incomplete" in card.flags  # never graded as if the row had scored 0
     codes = [(f.code, f.row) for f in card.findings]
-    assert ("S104", 1) in codes and "待第三方测评" in next(f.message for f in card.findings if f.code == "S104")
+    assert ("S104", 2) in codes and "待第三方测评" in next(f.message for f in card.findings if f.code == "S104")
 
 
 def test_a_target_filing_has_nothing_to_score() -> None:
@@ -317,8 +317,8 @@ def test_each_check_fires(code: str, row: Indicator) -> None:
     other = _row(OUT, "补贴人数", "≥1200人", "1260人", weight_raw="10", score_raw="10")
     card = score(_filing(other, row))
     found = [f for f in card.findings if f.code == code]
-    assert [f.row for f in found] == [1], card.findings
-    assert found[0].indicator == row.name and " — " in found[0].message
+    assert [f.row for f in found] == [2], card.findings
+    assert found[0].indicator == row.name and " — " in found[0].text("en") and "——" in found[0].text("zh")
     assert found[0].severity is RULES[code].severity
 
 

@@ -69,7 +69,7 @@ def scored() -> list[tuple[dict[str, str], ScoreRow, tuple[str, ...]]]:
         codes = collections.defaultdict(list)
         for finding in card.findings:
             codes[finding.row].append(finding.code)
-        out += [(r, row, tuple(codes[row.index])) for r, row in zip(rows, card.rows, strict=True)]
+        out += [(r, row, tuple(codes[row.index + 1])) for r, row in zip(rows, card.rows, strict=True)]  # rows from 1
     return out
 
 

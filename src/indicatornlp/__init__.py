@@ -1,19 +1,20 @@
 """indicatornlp: read, classify, parse, link and audit Chinese budget-performance indicators.
 
 >>> from indicatornlp import parse_target, canonical_category
->>> parse_target("不低于90%").comparator.value
-'≥'
+>>> parse_target("不低于90%")
+Target('不低于90%' → ≥ 90 %)
 >>> canonical_category("产出指标", "进度指标").level2
 '时效指标'
+
+Over files, folders or globs, each with ``.to_dataframe()`` (pandas optional) and a table in a notebook:
+``read_filings`` (the filings), ``tag`` (one row per indicator, the findings, one summary per filing),
+``audit`` (the reviewer's findings; given one ``Filing``: its findings) and ``library`` (the 指标库).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-# audit() shares its name with its (light) module: bound here, eagerly, so that importing the submodule later
-# (api.py does) cannot replace the function by the module on the package
-from .audit import audit
 from .errors import (
     AnnotationError,
     CorruptFilingError,
@@ -24,12 +25,17 @@ from .errors import (
     IndicatorNLPError,
     InputError,
     LinkingError,
+    MissingExtraError,
     ModelError,
     NoIndicatorTableError,
     NoTextLayerError,
     NothingToScoreError,
     OutputError,
 )
+
+# audit() shares its name with its (light) module: bound here, eagerly and after the module is imported (folders.py
+# imports it), so that importing the submodule later cannot replace the function by the module on the package
+from .folders import audit
 from .records import (
     Category,
     Cluster,
@@ -54,9 +60,11 @@ from .taxonomy import canonical_category
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import Normalizer, normalize
+    from .folders import library, tag
     from .linking import link
     from .model import Model, load_model, train
     from .readers import read_filings
+    from .results import Filings, Findings
     from .scoring import score
 
 # heavy modules (scikit-learn, jieba, readers) load on first use, never at import
@@ -69,6 +77,10 @@ _LAZY = {
     "train": "model",
     "read_filings": "readers",
     "score": "scoring",
+    "tag": "folders",
+    "Filings": "results",
+    "Findings": "results",
+    "library": "folders",
 }
 
 __all__ = [
@@ -82,13 +94,16 @@ __all__ = [
     "FilingError",
     "FilingFormatError",
     "FilingNotFoundError",
+    "Filings",
     "Finding",
+    "Findings",
     "Funds",
     "Indicator",
     "IndicatorNLPError",
     "InputError",
     "Linkage",
     "LinkingError",
+    "MissingExtraError",
     "Model",
     "ModelError",
     "NoIndicatorTableError",
@@ -107,12 +122,14 @@ __all__ = [
     "TargetKind",
     "audit",
     "canonical_category",
+    "library",
     "link",
     "load_model",
     "normalize",
     "parse_target",
     "read_filings",
     "score",
+    "tag",
     "train",
 ]
 

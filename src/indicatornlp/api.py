@@ -46,6 +46,7 @@ from .inputs import Item, read_input
 from .model import Model, clean_name, default_model, load_model
 from .records import Filing, Indicator, Normalized, Target, TargetKind
 from .rules import indicator_findings
+from .rules.filing import MODEL_OFF
 from .targets import as_excel_date, parse_target, split_indicator
 from .taxonomy import canonical_category, default_taxonomy
 from .text import normalize_text
@@ -298,7 +299,7 @@ def normalize_filings(
 ) -> tuple[list[list[Normalized]], str | None]:
     """``normalize_filing`` for several filings at once: one model call per budget year, not one per filing."""
     if model is False:
-        return [[_plain(ind, f.year) for ind in f.indicators] for f in filings], "no model was asked for"
+        return [[_plain(ind, f.year) for ind in f.indicators] for f in filings], MODEL_OFF
     try:
         normalizer = Normalizer(default_model() if model is None else model)
         out: list[list[Normalized]] = [[] for _ in filings]

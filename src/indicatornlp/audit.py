@@ -1,7 +1,8 @@
 """Audit a filing the way a reviewer does by hand: each finding has a stable code, a severity and its row.
 
 The rules come from the reviewers' rule book (财预〔2021〕101号, 88号 填报说明, the Shanghai 2025 指引); their
-word lists live in ``data/audit.toml``.  Codes are stable: tools and people can filter on them.  The table is
+word lists live in ``data/audit.toml``, their words in Chinese and English in ``data/messages.toml``.  Codes are
+stable: tools and people can filter on them, and ``indicatornlp explain CODE`` says what one means.  The table is
 made from the rule registry (``indicatornlp.rules.catalogue()``) when the module is imported:
 
 {catalogue}
@@ -14,7 +15,7 @@ made from the rule registry (``indicatornlp.rules.catalogue()``) when the module
 ...     Indicator("人才政策知晓率", "≥90%", "效益指标", "社会效益指标"),
 ...     Indicator("高质量执行人才管理长效机制", "健全", "满意度指标", "服务对象满意度指标")))
 >>> [(f.code, f.row) for f in audit(filing, model=False) if f.code != "A200"]
-[('A203', None), ('A130', 2)]
+[('A203', None), ('A130', 3)]
 """
 
 from __future__ import annotations

@@ -162,13 +162,13 @@ def _failure_result(shown: str, path: str, code: str, message: str) -> FileResul
 def _finding_dict(path: str, number: int | None, filing: Filing | None, f: Finding) -> dict[str, Any]:
     position = ""
     if filing is not None:
-        position = _where(filing.indicators[f.row].position) if f.row is not None else _where(filing.source)
+        position = _where(filing.indicators[f.row - 1].position) if f.row is not None else _where(filing.source)
     return {
         "source": path,
         "position": position,
         "filing": number,
         "project": filing.project if filing else None,
-        "row": None if f.row is None else f.row + 1,
+        "row": f.row,
         "indicator": f.indicator,
         "code": f.code,
         "severity": f.severity.value,
@@ -243,7 +243,7 @@ def tag_file(path: str, *, model: ModelChoice = None, source: str | None = None)
                     f = dataclasses.replace(f, message=f.message.replace(path, shown))
                 findings.append(_finding_dict(shown, number, filing, f))
             for i, (ind, n) in enumerate(zip(filing.indicators, normalized, strict=True)):
-                rows.append(_row_dict(shown, number, filing, i, ind, n, sorted(set(by_row.get(i, [])))))
+                rows.append(_row_dict(shown, number, filing, i, ind, n, sorted(set(by_row.get(i + 1, [])))))
             severities = [f.severity for f in audited]
             summaries.append(
                 {

@@ -115,6 +115,13 @@ class OutputError(IndicatorNLPError):
     code = "E500"
 
 
+class MissingExtraError(IndicatorNLPError):
+    """An optional dependency is not installed (pandas for ``to_dataframe``, matplotlib for ``--plot``, dask …):
+    the hint names the extra to install."""
+
+    code = "E700"
+
+
 class DataFileError(IndicatorNLPError):
     """A data file of the package (lexicon.toml, units.toml …) is malformed: a bug of the installation."""
 

@@ -74,6 +74,16 @@ def _decimal_text(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def _short(text: object, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis."""
+    value = "" if text is None else str(text)
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
+def _category(level1: str | None, level2: str | None) -> str:
+    return "/".join(x for x in (level1, level2) if x) or "no category"
+
+
 class _Record:
     """Mixin: ``to_dict()`` for frozen dataclasses."""
 
@@ -85,7 +95,7 @@ class _Record:
         return result
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
 class Target(_Record):
     """A parsed target value (年度指标值).
 
@@ -93,6 +103,8 @@ class Target(_Record):
     >>> t = parse_target("≥95%")
     >>> (t.kind.value, t.comparator.value, t.value, t.unit)
     ('numeric', '≥', Decimal('95'), '%')
+    >>> t, parse_target("1.5万元"), parse_target("2022年11月30日前")
+    (Target('≥95%' → ≥ 95 %), Target('1.5万元' → 15000 元 [no_comparator]), Target('2022年11月30日前' → ≤ 2022-11-30))
     """
 
     raw: str
@@ -116,6 +128,26 @@ class Target(_Record):
     flags: frozenset[str] = frozenset()
     """Remarks such as ``no_comparator``, ``placeholder``, ``vague``, ``unit_inferred``, ``excel_serial``."""
 
+    def summary(self) -> str:
+        """What was read, in a few characters: ``≥ 95 %``, ``300–500 人``, ``≤ 2022-11-30``, ``及时``, ``empty``."""
+        kind = self.kind
+        if kind is TargetKind.NUMERIC and self.value is not None:
+            number = _decimal_text(self.value)
+            if self.upper is not None:
+                number += "–" + _decimal_text(self.upper)
+            comparator = self.comparator if self.comparator not in (None, Comparator.BETWEEN) else None
+            parts = [comparator.value if comparator else "", number, self.unit or ""]
+            return " ".join(p for p in parts if p)
+        if kind is TargetKind.DEADLINE and self.date is not None:
+            return f"{self.comparator.value if self.comparator else ''} {self.date.isoformat()}".strip()
+        if kind in (TargetKind.QUALITATIVE, TargetKind.DIRECTION) and self.label:
+            return self.label + (f" ({self.direction})" if self.direction else "")
+        return kind.value
+
+    def __repr__(self) -> str:
+        flags = f" [{', '.join(sorted(self.flags))}]" if self.flags else ""
+        return f"Target({_short(self.raw, 30)!r} → {self.summary()}{flags})"
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Category(_Record):
@@ -129,7 +161,7 @@ class Category(_Record):
     """True when the filed labels were an older or local form (``成本指标`` under ``产出指标``, ``环境效益指标``)."""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
 class Position(_Record):
     """Where a row or a filing sits in its source: page and line, or sheet and row."""
 
@@ -147,17 +179,32 @@ class Position(_Record):
     """1-based table number within an HTML/Word document."""
 
     def __str__(self) -> str:
-        parts = [self.path]
-        for name in ("sheet", "table", "page", "line", "row"):
-            value = getattr(self, name)
-            if value is not None:
-                parts.append(f"{name} {value}")
-        return ", ".join(parts)
+        return ", ".join(x for x in (self.path, self.place()) if x)
+
+    def place(self, lang: str = "en") -> str:
+        """Where in its file, without the file (``""``: nowhere).
+
+        >>> Position("a.pdf", page=2, line=14).place(), Position("a.pdf", page=2, line=14).place("zh")
+        ('page 2, line 14', '第 2 页，第 14 行')
+        """
+        found = [(name, getattr(self, name)) for name in ("sheet", "table", "page", "line", "row")]
+        if lang == "en":
+            return ", ".join(f"{name} {value}" for name, value in found if value is not None)
+        from .messages import text
+
+        return "，".join(text(f"position.{name}", lang, value=value) for name, value in found if value is not None)
+
+    def __repr__(self) -> str:
+        return f"Position({str(self)!r})"
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
 class Indicator(_Record):
-    """One 三级指标 row as filed."""
+    """One 三级指标 row as filed.
+
+    >>> Indicator("群众满意度", ">=95%", "满意度指标", "服务对象满意度指标")
+    Indicator('群众满意度', '>=95%', 满意度指标/服务对象满意度指标)
+    """
 
     name: str
     """三级指标 as filed (line breaks of the source repaired)."""
@@ -180,6 +227,10 @@ class Indicator(_Record):
     extra: tuple[tuple[str, str], ...] = ()
     """Other cells of the row by header (指标解释, 分值, 得分 …)."""
 
+    def __repr__(self) -> str:
+        category = _category(self.level1_raw, self.level2_raw)
+        return f"Indicator({_short(self.name, 30)!r}, {_short(self.target_raw, 20)!r}, {category})"
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Funds(_Record):
@@ -197,9 +248,13 @@ class Funds(_Record):
     """年度资金申请总额."""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
 class Filing(_Record):
-    """One project's 绩效目标表 (or 自评表) with its indicator rows and metadata."""
+    """One project's 绩效目标表 (or 自评表) with its indicator rows and metadata.
+
+    >>> Filing(Position("a.txt", line=3), project="党组织建设", year=2023, indicators=(Indicator("x"),))
+    Filing('党组织建设', 2023, 1 indicators, a.txt, line 3)
+    """
 
     source: Position
     """The file and where in it the project starts."""
@@ -228,23 +283,68 @@ class Filing(_Record):
     form: str | None = None
     """``目标表`` or ``自评表``."""
 
+    def __repr__(self) -> str:
+        year = f", {self.year}" if self.year is not None else ""
+        return f"Filing({_short(self.project, 30)!r}{year}, {len(self.indicators)} indicators, {self.source})"
 
-@dataclasses.dataclass(frozen=True, slots=True)
+
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
 class Finding(_Record):
-    """One thing a reviewer would flag, with a stable code."""
+    """One thing a reviewer would flag, with a stable code (``indicatornlp explain CODE`` says what it means).
+
+    >>> f = Finding("A120", Severity.WARNING, "…", indicator="培训人次", row=3, target="100", args=(("target", "100"),))
+    >>> f.text("en")[:33], f.text("zh")[:13]
+    ("target '100' states no comparator", '指标值“100”没有比较符')
+    >>> f
+    Finding(A120 warning, row 3 '培训人次' [100]: …)
+    """
 
     code: str
-    """Stable identifier (``A001`` …), documented in ``indicatornlp.audit``."""
+    """Stable identifier (``A101`` …): ``indicatornlp explain CODE`` and ``indicatornlp.audit`` list them."""
     severity: Severity
     """error, warning or info."""
     message: str
-    """What is wrong and what to do, in one sentence."""
+    """What is wrong and what to do, in one sentence, in the default language (``Finding.text(lang)``: any)."""
     indicator: str | None = None
     """The 三级指标 name the finding concerns (``None`` for a finding about the whole filing)."""
     row: int | None = None
-    """0-based index of the indicator in its filing (``None`` for the whole filing)."""
+    """1-based number of the indicator in its filing (``filing.indicators[row - 1]``; ``None``: the whole filing)."""
     source: str | None = None
     """The file (and position) it concerns."""
+    target: str | None = None
+    """The 年度指标值 of the row, as filed (``None`` for a finding about the whole filing)."""
+    variant: str = "message"
+    """Which of its code's messages it says (``data/messages.toml``: ``message``, ``construction`` …)."""
+    args: tuple[tuple[str, str], ...] = ()
+    """The values that fill the message (``(("target", "≥**%"),)``): what ``text`` renders in any language."""
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``; ``None``: the default), made from the catalogue.
+
+        A finding whose code or values the catalogue cannot fill (a file that could not be read: ``F001`` with the
+        reader's error) says its ``message`` in every language.
+        """
+        from .messages import lookup, placeholders
+
+        entry = lookup(f"codes.{self.code}.{self.variant}")
+        args = dict(self.args)
+        if entry is None or not placeholders(entry["en"]) <= args.keys():
+            return self.message
+        from .messages import code_text
+
+        return code_text(self.code, self.variant, lang, **args) or self.message
+
+    def title(self, lang: str | None = None) -> str:
+        """The few words of its code (``缺少比较符`` / ``no comparator``); ``""`` for a code not in the catalogue."""
+        from .messages import code_text
+
+        return code_text(self.code, "title", lang) or ""
+
+    def __repr__(self) -> str:
+        where = "" if self.row is None else f", row {self.row}"
+        name = f" {_short(self.indicator, 20)!r}" if self.indicator else ""
+        target = f" [{_short(self.target, 16)}]" if self.target else ""
+        return f"Finding({self.code} {self.severity.value}{where}{name}{target}: {_short(self.message, 60)})"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -259,7 +359,7 @@ class Prediction(_Record):
     """Other 二级 labels with their probabilities, most likely first."""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
 class Normalized(_Record):
     """An indicator cleaned, classified and with its target parsed (see ``normalize``)."""
 
@@ -292,6 +392,15 @@ class Normalized(_Record):
     id: str | None = None
     """The caller's id, when given."""
 
+    def __repr__(self) -> str:
+        confidence = f" ({self.confidence:.2f})" if self.predicted_level2 else ""
+        flag = ", mismatch" if self.mismatch else ""
+        codes = f", {', '.join(f.code for f in self.findings)}" if self.findings else ""
+        return (
+            f"Normalized({_short(self.name, 30)!r} → {_category(self.level1, self.level2)}{confidence}{flag},"
+            f" {self.target.summary()}{codes})"
+        )
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Pair(_Record):
@@ -309,7 +418,7 @@ class Pair(_Record):
     """Their targets' units (or kinds) agree (``None`` when one has none)."""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
 class Cluster(_Record):
     """Indicators that measure the same thing."""
 
@@ -325,8 +434,12 @@ class Cluster(_Record):
     spread: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     """The members' targets: unit, comparator, min, median, max of values."""
 
+    def __repr__(self) -> str:
+        level2 = f", {self.level2}" if self.level2 else ""
+        return f"Cluster({self.id}: {_short(self.representative, 30)!r}, {len(self.members)} members{level2})"
 
-@dataclasses.dataclass(frozen=True, slots=True)
+
+@dataclasses.dataclass(frozen=True, slots=True, repr=False)
 class Linkage(_Record):
     """The result of ``link``: scored pairs and the clusters they form."""
 
@@ -334,6 +447,13 @@ class Linkage(_Record):
     clusters: tuple[Cluster, ...] = ()
     skipped: tuple[int, ...] = ()
     """Positions left out (empty or placeholder names)."""
+
+    def __repr__(self) -> str:
+        several = sum(1 for c in self.clusters if len(c.members) > 1)
+        return (
+            f"Linkage({len(self.pairs)} pairs, {len(self.clusters)} clusters ({several} with several members),"
+            f" {len(self.skipped)} skipped)"
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -1,12 +1,15 @@
-"""The audit report: one self-contained HTML page (or a Markdown file) per run.
+"""The audit report: one self-contained HTML page (or a Markdown file) per run, in Chinese or English.
 
 The page carries its own CSS and an inline SVG chart of the findings by code: no script, no font, no image
-and no style sheet is fetched, so it opens in a browser with no network.
+and no style sheet is fetched, so it opens in a browser with no network.  Every finding shows its row (from 1),
+where it sits in the file, the indicator and its target; a legend at the end explains the codes the report uses.
+The words come from ``data/messages.toml`` (``lang``: ``"zh"``, the default, or ``"en"``); every value taken
+from a filing is escaped (HTML, and Markdown's own syntax).
 
 >>> from indicatornlp import Filing, Finding, Position, Severity
 >>> filing = Filing(Position("a.txt"), project="人才工作")
 >>> page = render_html([(filing, [Finding("A203", Severity.WARNING, "no 成本指标")])], generated="2025-01-02")
->>> "人才工作" in page and "<svg" in page and "http" not in page
+>>> "人才工作" in page and "<svg" in page and "http" not in page and "缺少成本指标" in page
 True
 """
 
@@ -14,13 +17,14 @@ from __future__ import annotations
 
 import collections
 import datetime
-import functools
 import html
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .messages import resolve_lang, severity_name, text
 from .records import Filing, Finding, Severity
-from .rules import catalogue
+from .rules import legend
 
 __all__ = ["AuditedFiling", "by_code", "render_html", "render_markdown"]
 
@@ -40,7 +44,7 @@ th, td { border: 1px solid #ddd; padding: .3em .5em; text-align: left; vertical-
 th { background: #f4f6f7; position: sticky; top: 0; }
 tr:nth-child(even) td { background: #fafafa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.sev { font-weight: 600; white-space: nowrap; }
+.sev { font-weight: 600; white-space: nowrap; } .target { white-space: nowrap; }
 .error { color: #c0392b; } .warning { color: #b9770e; } .info { color: #2e86c1; }
 .cards { display: flex; gap: 1em; flex-wrap: wrap; margin: 1em 0; }
 .card { border: 1px solid #ddd; border-radius: 6px; padding: .6em 1em; min-width: 8em; }
@@ -66,24 +70,14 @@ def by_code(findings: Iterable[Finding]) -> list[tuple[str, Severity, int]]:
     return sorted(((c, severity[c], n) for c, n in counts.items()), key=lambda x: (-x[2], x[0]))
 
 
-@functools.cache
-def _titles() -> dict[str, str]:
-    return {rule.code: rule.title for rule in catalogue()}
-
-
-def _title(code: str) -> str:
-    """The rule's short title beside its code (``""`` for a code the catalogue does not know)."""
-    return _titles().get(code, "")
-
-
 def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _chart(counts: Sequence[tuple[str, Severity, int]]) -> str:
+def _chart(counts: Sequence[tuple[str, Severity, int]], titles: dict[str, str], lang: str) -> str:
     """A horizontal bar chart as inline SVG."""
     if not counts:
-        return "<p>No findings.</p>"
+        return f"<p>{_e(text('report.no_findings', lang))}</p>"
     bar_h, gap, label_w, bar_w, right = 20, 6, 330, 420, 50
     width = label_w + bar_w + right
     height = len(counts) * (bar_h + gap) + gap
@@ -91,12 +85,12 @@ def _chart(counts: Sequence[tuple[str, Severity, int]]) -> str:
     parts = [
         # inline <svg> in HTML5 takes its namespace from the parser: no xmlns attribute needed
         f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        'aria-label="findings by code">'
+        f'aria-label="{_e(text("report.chart_label", lang))}">'
     ]
     for i, (code, severity, n) in enumerate(counts):
         y = gap + i * (bar_h + gap)
         w = max(1, round(bar_w * n / top))
-        label = f"{code} {_title(code)}"
+        label = f"{code} {titles.get(code, '')}"
         parts.append(
             f'<text x="{label_w - 8}" y="{y + bar_h - 5}" text-anchor="end" font-size="13">{_e(label)}</text>'
             f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="{_COLORS[severity]}">'
@@ -107,61 +101,97 @@ def _chart(counts: Sequence[tuple[str, Severity, int]]) -> str:
     return "".join(parts)
 
 
-def _totals(audited: Sequence[AuditedFiling], failures: Sequence[Finding]) -> dict[str, int]:
+def _totals(audited: Sequence[AuditedFiling], failures: Sequence[Finding], lang: str) -> list[tuple[str, int]]:
     findings = [f for _, fs in audited for f in fs]
-    return {
+    counts = {
         "files": len({str(f.source.path) for f, _ in audited} | {str(x.source) for x in failures}),
-        "filings": len(audited),
+        "projects": len(audited),
         "indicators": sum(len(f.indicators) for f, _ in audited),
         "errors": sum(f.severity is Severity.ERROR for f in findings),
         "warnings": sum(f.severity is Severity.WARNING for f in findings),
-        "info": sum(f.severity is Severity.INFO for f in findings),
-        "failed files": len(failures),
+        "infos": sum(f.severity is Severity.INFO for f in findings),
+        "failed_files": len(failures),
     }
+    return [(text(f"report.{key}", lang), n) for key, n in counts.items()]
 
 
 def _row_label(f: Finding) -> str:
-    return "" if f.row is None else str(f.row + 1)
+    return "" if f.row is None else str(f.row)
+
+
+def _place(filing: Filing, f: Finding, lang: str) -> str:
+    """Where the finding's row sits in its file (page, line, sheet, row), or the filing's start."""
+    if f.row is not None and 0 < f.row <= len(filing.indicators):
+        position = filing.indicators[f.row - 1].position
+        if position is not None:
+            return position.place(lang)
+    return filing.source.place(lang) if f.row is None else ""
+
+
+class _Words:
+    """The report's words in one language: headings, column headers, severities, the codes' titles."""
+
+    def __init__(self, lang: str, codes: Iterable[str]) -> None:
+        self.lang = resolve_lang(lang)
+        self.legend = legend(codes, self.lang)
+        self.titles = {code: title for code, _, title, _ in self.legend}
+
+    def __call__(self, key: str, **args: Any) -> str:
+        return text(key, self.lang, **args)
+
+    def column(self, table: str, name: str) -> str:
+        return text(f"columns.{table}.{name}", self.lang)
+
+    def severity(self, severity: Severity) -> str:
+        return severity_name(severity, self.lang)
+
+
+def _start(
+    audited: Sequence[AuditedFiling], failures: Sequence[Finding], lang: str | None
+) -> tuple[_Words, list[Finding]]:
+    every = [f for _, fs in audited for f in fs] + list(failures)
+    return _Words(resolve_lang(lang), (f.code for f in every)), every
 
 
 def render_html(
     audited: Sequence[AuditedFiling],
     *,
     failures: Sequence[Finding] = (),
-    title: str = "indicatornlp audit",
+    title: str | None = None,
     generated: str | None = None,
+    lang: str | None = None,
 ) -> str:
-    """One self-contained HTML page: totals, a chart of findings by code, a summary per filing, the findings.
+    """One self-contained HTML page: totals, a chart of findings by code, a summary per filing, the findings,
+    and the legend of the codes used.
 
     ``failures`` are the files that could not be read (``F001`` findings, their ``source`` the file).
-    ``row`` numbers on the page are 1-based (the first indicator of a filing is row 1).
+    ``row`` numbers on the page are 1-based (the first indicator of a filing is row 1), as ``Finding.row`` is.
+    ``lang``: ``"zh"`` (default) or ``"en"``.
     """
+    words, every = _start(audited, failures, lang)
+    title = title or words("report.title")
     generated = generated or datetime.datetime.now().isoformat(timespec="seconds")
-    totals = _totals(audited, failures)
-    all_findings = [f for _, fs in audited for f in fs] + list(failures)
+    html_lang = "zh-CN" if words.lang == "zh" else "en"
     out = [
         "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        f'<html lang="{html_lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
-        f'<p class="meta">Generated {_e(generated)} by indicatornlp. Row numbers are 1-based; '
-        "codes are explained in <code>indicatornlp.audit</code>.</p>",
+        f'<p class="meta">{_e(words("report.generated", generated=generated))}</p>',
         '<div class="cards">',
     ]
-    for label, value in totals.items():
+    for label, value in _totals(audited, failures, words.lang):
         out.append(f'<div class="card"><b>{value}</b>{_e(label)}</div>')
     out.append("</div>")
 
-    out.append("<h2>Findings by code</h2>")
-    out.append(_chart(by_code(all_findings)))
+    out.append(f"<h2>{_e(words('report.by_code'))}</h2>")
+    out.append(_chart(by_code(every), words.titles, words.lang))
 
-    out.append("<h2>Filings</h2>")
-    out.append(
-        "<table><thead><tr><th>#</th><th>source</th><th>project 项目名称</th><th>department 主管部门</th>"
-        "<th>year</th><th>indicators</th><th>errors</th><th>warnings</th><th>info</th><th>codes</th>"
-        "</tr></thead><tbody>"
-    )
+    columns = ("number", "source", "project", "department", "year", "indicators", "errors", "warnings", "infos")
+    out.append(f"<h2>{_e(words('report.filings'))}</h2>")
+    heads = "".join(f"<th>{_e(words.column('filings', c))}</th>" for c in (*columns, "codes"))
+    out.append(f"<table><thead><tr>{heads}</tr></thead><tbody>")
     for i, (filing, findings) in enumerate(audited, 1):
         sev = collections.Counter(f.severity for f in findings)
         codes = ", ".join(sorted({f.code for f in findings}))
@@ -175,65 +205,100 @@ def render_html(
     out.append("</tbody></table>")
 
     if failures:
-        out.append("<h2>Files that could not be read</h2>")
-        out.append("<table><thead><tr><th>file</th><th>code</th><th>reason</th></tr></thead><tbody>")
+        out.append(f"<h2>{_e(words('report.failures'))}</h2>")
+        heads = "".join(
+            f"<th>{_e(h)}</th>"
+            for h in (
+                words.column("filings", "source"),
+                words.column("findings", "code"),
+                words.column("filings", "reason"),
+            )
+        )
+        out.append(f"<table><thead><tr>{heads}</tr></thead><tbody>")
         for f in failures:
-            out.append(f"<tr><td>{_e(f.source)}</td><td>{_e(f.code)}</td><td>{_e(f.message)}</td></tr>")
+            out.append(f"<tr><td>{_e(f.source)}</td><td>{_e(f.code)}</td><td>{_e(f.text(words.lang))}</td></tr>")
         out.append("</tbody></table>")
 
-    out.append("<h2>Findings</h2>")
+    out.append(f"<h2>{_e(words('report.findings'))}</h2>")
+    finding_columns = ("row", "position", "indicator", "target", "code", "severity", "message")
+    heads = "".join(f"<th>{_e(words.column('findings', c))}</th>" for c in finding_columns)
     for i, (filing, findings) in enumerate(audited, 1):
         out.append(
-            f'<h3 id="f{i}">{i}. {_e(filing.project or "(no project name)")} '
+            f'<h3 id="f{i}">{i}. {_e(filing.project or words("report.no_project"))} '
             f'<span class="meta">— {_e(filing.source)}</span></h3>'
         )
         if not findings:
-            out.append("<p>No findings.</p>")
+            out.append(f"<p>{_e(words('report.no_findings'))}</p>")
             continue
-        out.append(
-            "<table><thead><tr><th>row</th><th>indicator 三级指标</th><th>code</th><th>severity</th>"
-            "<th>what is wrong — what to do</th></tr></thead><tbody>"
-        )
+        out.append(f"<table><thead><tr>{heads}</tr></thead><tbody>")
         for f in findings:
             out.append(
-                f'<tr><td class="num">{_row_label(f)}</td><td>{_e(f.indicator)}</td>'
-                f'<td title="{_e(_title(f.code))}">{_e(f.code)}</td>'
-                f'<td class="sev {f.severity.value}">{f.severity.value}</td><td>{_e(f.message)}</td></tr>'
+                f'<tr><td class="num">{_row_label(f)}</td><td>{_e(_place(filing, f, words.lang))}</td>'
+                f'<td>{_e(f.indicator)}</td><td class="target">{_e(f.target)}</td>'
+                f'<td title="{_e(words.titles.get(f.code, ""))}"><a href="#code-{_e(f.code)}">{_e(f.code)}</a></td>'
+                f'<td class="sev {f.severity.value}">{_e(words.severity(f.severity))}</td>'
+                f"<td>{_e(f.text(words.lang))}</td></tr>"
+            )
+        out.append("</tbody></table>")
+
+    if words.legend:
+        out.append(f"<h2>{_e(words('report.legend'))}</h2>")
+        heads = "".join(f"<th>{_e(words.column('legend', c))}</th>" for c in ("code", "severity", "title", "doc"))
+        out.append(f"<table><thead><tr>{heads}</tr></thead><tbody>")
+        for code, severity, code_title, doc in words.legend:
+            out.append(
+                f'<tr id="code-{_e(code)}"><td>{_e(code)}</td><td>{_e(severity)}</td><td>{_e(code_title)}</td>'
+                f"<td>{_e(doc)}</td></tr>"
             )
         out.append("</tbody></table>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
 
+# Markdown's own syntax in a value: escaped with a backslash (CommonMark: any ASCII punctuation may be)
+_MD_SYNTAX = re.compile(r"([\\`*_\[\]{}|~#!])")
+
+
 def _md(value: Any) -> str:
-    return ("" if value is None else str(value)).replace("|", "\\|").replace("\n", " ")
+    """A value as Markdown table text: HTML escaped, Markdown syntax escaped, on one line.
+
+    >>> _md("<b>x</b> | *y* [z](http://a)")
+    '&lt;b&gt;x&lt;/b&gt; \\\\| \\\\*y\\\\* \\\\[z\\\\](http://a)'
+    """
+    raw = " ".join(("" if value is None else str(value)).split())
+    return _MD_SYNTAX.sub(r"\\\1", html.escape(raw, quote=False))
 
 
 def render_markdown(
     audited: Sequence[AuditedFiling],
     *,
     failures: Sequence[Finding] = (),
-    title: str = "indicatornlp audit",
+    title: str | None = None,
     generated: str | None = None,
+    lang: str | None = None,
 ) -> str:
-    """The same report as Markdown (the chart becomes a table with text bars)."""
+    """The same report as Markdown (the chart becomes a table with text bars); every value is escaped."""
+    words, every = _start(audited, failures, lang)
+    title = title or words("report.title")
     generated = generated or datetime.datetime.now().isoformat(timespec="seconds")
-    totals = _totals(audited, failures)
-    all_findings = [f for _, fs in audited for f in fs] + list(failures)
-    out = [f"# {title}", "", f"Generated {generated} by indicatornlp. Row numbers are 1-based.", ""]
-    out.append(" · ".join(f"**{v}** {k}" for k, v in totals.items()))
-    out += ["", "## Findings by code", ""]
-    counts = by_code(all_findings)
+    out = [f"# {_md(title)}", "", _md(words("report.generated", generated=generated)), ""]
+    out.append(" · ".join(f"**{v}** {_md(k)}" for k, v in _totals(audited, failures, words.lang)))
+    out += ["", f"## {_md(words('report.by_code'))}", ""]
+    counts = by_code(every)
     if counts:
         top = max(n for _, _, n in counts)
-        out += ["| code | rule | severity | count | |", "|---|---|---|---:|---|"]
+        heads = [words.column("legend", "code"), words.column("legend", "title"), words.column("legend", "severity")]
+        out += ["| " + " | ".join(map(_md, heads)) + f" | {_md(words('report.count'))} | |", "|---|---|---|---:|---|"]
         for code, severity, n in counts:
             bar = "█" * max(1, round(30 * n / top))
-            out.append(f"| {code} | {_md(_title(code))} | {severity.value} | {n} | {bar} |")
+            out.append(
+                f"| {_md(code)} | {_md(words.titles.get(code, ''))} | {_md(words.severity(severity))} | {n} | {bar} |"
+            )
     else:
-        out.append("No findings.")
-    out += ["", "## Filings", ""]
-    out.append("| # | source | project | department | year | indicators | errors | warnings | info |")
+        out.append(_md(words("report.no_findings")))
+    out += ["", f"## {_md(words('report.filings'))}", ""]
+    columns = ("number", "source", "project", "department", "year", "indicators", "errors", "warnings", "infos")
+    out.append("| " + " | ".join(_md(words.column("filings", c)) for c in columns) + " |")
     out.append("|---:|---|---|---|---|---:|---:|---:|---:|")
     for i, (filing, findings) in enumerate(audited, 1):
         sev = collections.Counter(f.severity for f in findings)
@@ -242,17 +307,35 @@ def render_markdown(
             f"| {len(filing.indicators)} | {sev[Severity.ERROR]} | {sev[Severity.WARNING]} | {sev[Severity.INFO]} |"
         )
     if failures:
-        out += ["", "## Files that could not be read", "", "| file | code | reason |", "|---|---|---|"]
-        out += [f"| {_md(f.source)} | {f.code} | {_md(f.message)} |" for f in failures]
-    out += ["", "## Findings"]
-    for i, (filing, findings) in enumerate(audited, 1):
-        out += ["", f"### {i}. {filing.project or '(no project name)'} — {filing.source}", ""]
-        if not findings:
-            out.append("No findings.")
-            continue
-        out += ["| row | indicator | code | severity | what is wrong — what to do |", "|---:|---|---|---|---|"]
+        heads = [words.column("filings", "source"), words.column("findings", "code"), words.column("filings", "reason")]
         out += [
-            f"| {_row_label(f)} | {_md(f.indicator)} | {f.code} | {f.severity.value} | {_md(f.message)} |"
+            "",
+            f"## {_md(words('report.failures'))}",
+            "",
+            "| " + " | ".join(map(_md, heads)) + " |",
+            "|---|---|---|",
+        ]
+        out += [f"| {_md(f.source)} | {_md(f.code)} | {_md(f.text(words.lang))} |" for f in failures]
+    out += ["", f"## {_md(words('report.findings'))}"]
+    finding_columns = ("row", "position", "indicator", "target", "code", "severity", "message")
+    for i, (filing, findings) in enumerate(audited, 1):
+        project = filing.project or words("report.no_project")
+        out += ["", f"### {i}. {_md(project)} — {_md(filing.source)}", ""]
+        if not findings:
+            out.append(_md(words("report.no_findings")))
+            continue
+        out += [
+            "| " + " | ".join(_md(words.column("findings", c)) for c in finding_columns) + " |",
+            "|---:|---|---|---|---|---|---|",
+        ]
+        out += [
+            f"| {_row_label(f)} | {_md(_place(filing, f, words.lang))} | {_md(f.indicator)} | {_md(f.target)} "
+            f"| {_md(f.code)} | {_md(words.severity(f.severity))} | {_md(f.text(words.lang))} |"
             for f in findings
         ]
+    if words.legend:
+        heads = [words.column("legend", c) for c in ("code", "severity", "title", "doc")]
+        out += ["", f"## {_md(words('report.legend'))}", "", "| " + " | ".join(map(_md, heads)) + " |"]
+        out.append("|---|---|---|---|")
+        out += [f"| {_md(c)} | {_md(s)} | {_md(t)} | {_md(d)} |" for c, s, t, d in words.legend]
     return "\n".join(out) + "\n"

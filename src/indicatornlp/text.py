@@ -85,3 +85,17 @@ def strip_decoration(text: str, decoration: re.Pattern[str], edges: str | None =
 def is_cjk(char: str) -> bool:
     """True for a Chinese (or other CJK) character."""
     return bool(re.match(f"[{_CJK}]", char))
+
+
+_WHITE_SPACES = re.compile(r"\s\s+")  # what scikit-learn's char analyzer folds to one space
+
+
+def char_ngrams(text: str, low: int, high: int) -> list[str]:
+    """The character ``low``–``high``-grams of ``text``, runs of white space folded to one space, in the order
+    scikit-learn's ``analyzer="char"`` gives them (shorter n-grams first).
+
+    >>> char_ngrams("满意度", 1, 2)
+    ['满', '意', '度', '满意', '意度']
+    """
+    text = _WHITE_SPACES.sub(" ", text)
+    return [text[i : i + n] for n in range(low, min(high, len(text)) + 1) for i in range(len(text) - n + 1)]

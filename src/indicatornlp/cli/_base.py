@@ -49,6 +49,43 @@ def library_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def model_choice(model_path: str | None, no_model: bool) -> Any:
+    """``--model PATH`` / ``--no-model`` as the ``model=`` of the library (a path, ``False`` or ``None``)."""
+    if model_path and no_model:
+        raise click.UsageError("give either --model or --no-model, not both")
+    return False if no_model else model_path
+
+
+def failure_line(failure: Any) -> str:
+    """One line per file that could not be read: the error names the file, else the file comes first."""
+    where = "" if str(failure.source) in failure.message else f"{failure.source}: "
+    return f"indicatornlp: {where}{failure.message}"
+
+
+def lang_option(func: F) -> F:
+    """``--lang zh|en``: the language of what the command writes for people (default: ``INDICATORNLP_LANG`` or zh)."""
+    from ..messages import LANGS
+
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGS, case_sensitive=False),
+        default=None,
+        help="Language of the findings, headings and column headers: zh (the default; INDICATORNLP_LANG) or en.",
+    )(func)
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal (Chinese characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns."""
+    return text + " " * max(0, width - display_width(text))
+
+
 def echo_jsonl(records: Iterable[dict[str, Any]]) -> None:
     """One JSON object per line, Chinese kept readable."""
     for record in records:

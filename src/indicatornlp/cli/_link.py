@@ -10,7 +10,7 @@ import click
 
 from ..errors import IndicatorNLPError
 from ..readers import walk
-from ._base import F, cli, fail, library_errors
+from ._base import F, cli, fail, lang_option, library_errors
 
 # ---- link, library (linking) ---------------------------------------------------------------------------
 
@@ -150,6 +150,7 @@ def link_command(
     help="Only entries used in at least this many filings.",
 )
 @_linking_options
+@lang_option
 @library_errors
 def library_command(
     paths: tuple[str, ...],
@@ -159,29 +160,30 @@ def library_command(
     jobs: int,
     backend: str,
     scheduler: str | None,
+    lang: str | None,
 ) -> None:
     """Build an indicator library (指标库) from filings or indicator tables (FILE|DIR…): one row per cluster.
 
     Each row: the representative name, its 二级, how many filings and indicators use it, the typical target
     (median value with the commonest comparator and unit), the outliers (e.g. "≥60%" where the others ask
-    "≥95%", with their sources) and the commonest variants of the name.
+    "≥95%", with their sources) and the commonest variants of the name.  The column headers are in Chinese
+    (指标名称, 二级指标 …; --lang en: name, level2 …).
 
     \b
     Example:
         indicatornlp library data/filings tags.csv -o library.csv --min-filings 2
     """
+    from ..folders import LIBRARY_COLUMNS
     from ..linking import build_library
+    from ..messages import headers, resolve_lang, text
 
+    language = resolve_lang(lang)
     options = _link_kwargs(threshold, jobs, backend, scheduler)
     indicators, files, failed = _link_inputs(paths)
     rows = [row for row in build_library(indicators, **options) if row["filings"] >= min_filings]
-    header = ["name", "level2", "filings", "indicators", "typical_target", "comparator", "median", "unit"]
-    header += ["min", "max", "outliers", "variants", "cluster"]
-    _write_csv(output, header, ([row[h] for h in header] for row in rows))
-    click.echo(
-        f"library of {len(rows)} entries from {len(indicators)} indicators in {files} files ({failed} failed)"
-        f" → {output}",
-        err=True,
-    )
+    header = headers("library", LIBRARY_COLUMNS, language)
+    _write_csv(output, header, ([row[h] for h in LIBRARY_COLUMNS] for row in rows))
+    counts = {"entries": len(rows), "indicators": len(indicators), "files": files, "failed": failed}
+    click.echo(text("cli.library_built", language, **counts, output=output), err=True)
     if failed:
         sys.exit(1)

@@ -11,7 +11,7 @@ import click
 
 from ..errors import IndicatorNLPError
 from ..readers import FORMAT_NAMES
-from ._base import cli, echo_jsonl, library_errors, stdin_or_args
+from ._base import cli, display_width, echo_jsonl, library_errors, stdin_or_args
 
 # ---- commands ----------------------------------------------------------------------------------------
 # Each command lives in its own section below; keep them thin: parse options, call the library, print.
@@ -53,35 +53,18 @@ _READ_FIELDS = [
 
 
 def _read_records(filing: Any) -> Iterator[dict[str, Any]]:
-    for indicator in filing.indicators:
-        yield {
-            "file": filing.source.path,
-            "project": filing.project,
-            "department": filing.department,
-            "unit": filing.unit,
-            "year": filing.year,
-            "form": filing.form,
-            "level1_raw": indicator.level1_raw,
-            "level2_raw": indicator.level2_raw,
-            "name": indicator.name,
-            "target_raw": indicator.target_raw,
-            "actual_raw": indicator.actual_raw,
-            "extra": dict(indicator.extra),
-            "position": str(indicator.position) if indicator.position else None,
-        }
+    from ..results import indicator_rows
 
-
-def _display_width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    for row, indicator in zip(indicator_rows(filing), filing.indicators, strict=True):
+        where = str(indicator.position) if indicator.position else None
+        yield {k: row.get(k) for k in _READ_FIELDS} | {"extra": dict(indicator.extra), "position": where}
 
 
 def _fit(text: str, width: int) -> str:
     """Cut to ``width`` display columns (Chinese counts double) and pad."""
     out, used = "", 0
     for ch in text:
-        w = _display_width(ch)
+        w = display_width(ch)
         if used + w > width - (1 if len(text) > len(out) + 1 else 0):
             out += "…"
             used += 1

@@ -1,4 +1,4 @@
-"""``tag`` and ``audit``: many filings at once, and the reviewer's findings (batch, audit, report)."""
+"""``tag``: many filings at once, one row per indicator with its findings (batch, tables)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,9 @@ from typing import Any
 import click
 
 from ..readers import Walk
-from ._base import cli, fail, library_errors
+from ._base import cli, fail, failure_line, lang_option, library_errors, model_choice
 
-# ---- tag and audit (batch.py, audit.py, report.py) ----
-
-
-def _model_option(model_path: str | None, no_model: bool) -> Any:
-    if model_path and no_model:
-        raise click.UsageError("give either --model or --no-model, not both")
-    return False if no_model else model_path
-
-
-def _failure_line(failure: Any) -> str:
-    """One line per file that could not be read: the error names the file, else the file comes first."""
-    where = "" if str(failure.source) in failure.message else f"{failure.source}: "
-    return f"indicatornlp: {where}{failure.message}"
+# ---- tag (batch.py, tables.py) ----
 
 
 @cli.command("tag")
@@ -35,6 +23,7 @@ def _failure_line(failure: Any) -> str:
 @click.option("--no-model", is_flag=True, help="Skip the classifier: filed categories and model-free rules only.")
 @click.option("--resume", is_flag=True, help="Take over the files already in OUT (unchanged since), read the rest.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+@lang_option
 @library_errors
 def tag_command(
     paths: tuple[str, ...],
@@ -46,22 +35,29 @@ def tag_command(
     no_model: bool,
     resume: bool,
     quiet: bool,
+    lang: str | None,
 ) -> None:
     """Read every filing under FILE|DIR…, normalize and audit each indicator, write one row per indicator.
 
     OUT.csv and OUT.jsonl come with OUT.findings.* and OUT.summary.*; OUT.xlsx holds the sheets indicators,
     findings and summary.  Files that cannot be read are listed (code F001) and the exit code is 1.
+    The findings' messages are in Chinese (--lang en: English); ``indicatornlp explain CODE`` says what a code
+    means.
 
     \b
     Example:
         indicatornlp tag data/filings -o tags.xlsx --jobs 2
         indicatornlp tag submissions/ -o tags.csv --backend dask --scheduler tcp://10.0.0.5:8786
     """
-    from ..batch import tag_to_file
+    import os
 
+    from ..batch import tag_to_file
+    from ..messages import ENV, resolve_lang, text
+
+    language = resolve_lang(lang)
     if backend == "dask" and not scheduler:
         raise click.UsageError("--backend dask needs --scheduler tcp://host:port")
-    model = _model_option(model_path, no_model)
+    model = model_choice(model_path, no_model)
 
     progress = not quiet and sys.stderr.isatty()
 
@@ -69,10 +65,14 @@ def tag_command(
         if progress:  # above the progress bar, not through it
             from tqdm import tqdm
 
-            tqdm.write(_failure_line(failure), file=sys.stderr)
+            tqdm.write(failure_line(failure), file=sys.stderr)
         else:
-            click.echo(_failure_line(failure), err=True)
+            click.echo(failure_line(failure), err=True)
 
+    # the findings' messages are said in the default language: set for this run, in this process and the local
+    # workers it starts (tables.py takes the language of its headers from the same place)
+    before = os.environ.get(ENV)
+    os.environ[ENV] = language
     try:
         result = tag_to_file(
             paths,
@@ -88,65 +88,21 @@ def tag_command(
     except KeyboardInterrupt:
         fail("interrupted — no output written", 130)
         return
+    finally:
+        if before is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = before
     if result.skipped:
         shown = ", ".join(result.skipped[:3]) + (" …" if len(result.skipped) > 3 else "")
         click.echo(f"indicatornlp: skipped {len(result.skipped)} hidden file(s) or folder(s): {shown}", err=True)
     if line := Walk((), not_filings=tuple(result.not_filings)).skipped_line():
         click.echo(f"indicatornlp: {line}", err=True)
     if not quiet:
-        reused = f", {result.reused} taken over from the previous output" if result.reused else ""
-        click.echo(
-            f"tagged {result.indicators} indicators in {result.filings} filings from {result.files} files"
-            f" ({len(result.failures)} failed{reused}) → {', '.join(result.outputs)}",
-            err=True,
-        )
+        reused = text("cli.reused", language, count=result.reused) if result.reused else ""
+        counts = {"indicators": result.indicators, "filings": result.filings, "files": result.files}
+        outputs = ", ".join(result.outputs)
+        line = text("cli.tagged", language, **counts, failed=len(result.failures), reused=reused, outputs=outputs)
+        click.echo(line, err=True)
     if result.failures:
-        sys.exit(1)
-
-
-@cli.command("audit")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write a report: .html or .md")
-@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False), help="A trained model file.")
-@click.option("--no-model", is_flag=True, help="Skip the classifier: model-free rules only.")
-@library_errors
-def audit_command(paths: tuple[str, ...], output: str | None, model_path: str | None, no_model: bool) -> None:
-    """Audit filings (FILE or DIR…) against the rules reviewers apply, and print the findings.
-
-    Each finding has a stable code (A101 … A210, explained in ``indicatornlp.audit``), a severity and its row.
-    Files that cannot be read are listed (F001) and the exit code is 1.
-
-    \b
-    Example:
-        indicatornlp audit data/filings/songjiang-zuzhibu-2022.md -o audit.html
-    """
-    from pathlib import Path
-
-    from ..batch import audit_paths
-    from ..report import render_html, render_markdown
-
-    if output and not output.lower().endswith((".html", ".htm", ".md")):
-        raise click.BadParameter("the report is .html or .md", param_hint="-o/--output")
-    audited, failures = audit_paths(paths, model=_model_option(model_path, no_model))
-    for failure in failures:
-        click.echo(_failure_line(failure), err=True)
-    for filing, findings in audited:
-        n = {s: sum(f.severity.value == s for f in findings) for s in ("error", "warning", "info")}
-        counts = f"{n['error']} error(s), {n['warning']} warning(s), {n['info']} info"
-        project = filing.project or "(no project name)"
-        click.echo(f"== {filing.source} — {project} ({len(filing.indicators)} indicators): {counts}")
-        for f in findings:
-            row = "" if f.row is None else str(f.row + 1)
-            name = (f.indicator or "")[:40]
-            click.echo(f"{row:>4}  {f.code}  {f.severity.value:<7}  {name + ': ' if name else ''}{f.message}")
-    if output:
-        render = render_markdown if output.lower().endswith(".md") else render_html
-        try:
-            Path(output).parent.mkdir(parents=True, exist_ok=True)
-            with open(output, "w", encoding="utf-8") as handle:
-                handle.write(render(audited, failures=failures))
-        except OSError as err:
-            fail(f"[E500] {output}: cannot write the report ({err.strerror}) — check the path")
-        click.echo(f"report → {output}", err=True)
-    if failures:
         sys.exit(1)

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..text import char_ngrams
 from .features import _ANALYZERS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,7 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CARD_FORMAT_VERSION = 2
 """2: the model as arrays in a ``.npz`` (read without unpickling, predicted with numpy); 1: a joblib pickle."""
-_WHITE_SPACES = re.compile(r"\s\s+")  # what scikit-learn's char analyzer folds to one space
 _CHUNK = 2048  # rows per step of the sparse product (bounds the memory of the intermediate)
 
 
@@ -58,11 +57,7 @@ class _Block:
         """The terms of a document, as the fitted vectorizer's ``build_analyzer()`` gives them."""
         if self.analyzer != "char":
             return _ANALYZERS[self.analyzer](doc)
-        if self.lowercase:
-            doc = doc.lower()
-        doc = _WHITE_SPACES.sub(" ", doc)
-        low, high = self.ngram_range
-        return [doc[i : i + n] for n in range(low, min(high, len(doc)) + 1) for i in range(len(doc) - n + 1)]
+        return char_ngrams(doc.lower() if self.lowercase else doc, *self.ngram_range)
 
     def transform(self, docs: Iterable[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The weighted TF-IDF rows of ``docs`` as CSR arrays (indptr, indices, data), like ``vectorizer.transform``

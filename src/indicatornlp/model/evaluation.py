@@ -89,7 +89,13 @@ class Evaluation:
         return "\n".join(lines)
 
     def plot(self, path: str | os.PathLike[str]) -> Path:
-        """Draw the confusion matrix into a PNG (matplotlib, no pyplot state); CJK labels when a CJK font exists."""
+        """Draw the confusion matrix into a PNG (matplotlib, no pyplot state); CJK labels when a CJK font exists.
+
+        Without matplotlib: ``MissingExtraError`` naming the extra (``pip install 'indicatornlp[plot]'``).
+        """
+        from ..results import require
+
+        require("matplotlib", "plot", purpose="drawing the confusion matrix (--plot)")
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 

@@ -30,7 +30,7 @@ import importlib
 import os
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import cast
 
@@ -42,6 +42,7 @@ from ..errors import (
     NoIndicatorTableError,
 )
 from ..records import Filing
+from ..results import Filings
 from ._table import Cell, filings_from_rows
 from ._walk import Walk, find_files, walk
 
@@ -52,6 +53,7 @@ __all__ = [
     "Cell",
     "Format",
     "Walk",
+    "expand",
     "filings_from_rows",
     "find_files",
     "read_filings",
@@ -111,15 +113,70 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SUFFIXES = ", ".join(sorted(FORMATS))
 
 
-def read_filings(path: str | os.PathLike[str], *, format: str | None = None) -> list[Filing]:
-    """Every project (``Filing``) of the filing at ``path``, in document order.
+def read_filings(path: str | os.PathLike[str], *, format: str | None = None) -> Filings:
+    """Every project (``Filing``) of the filing at ``path``, in document order; a folder or a glob: of every
+    filing under it (sorted, recursively, as ``walk`` finds them).
 
     ``format`` (``"text"``, ``"markdown"``, ``"html"``, ``"xlsx"``, ``"docx"``, ``"pdf"``) overrides the suffix.
-    Raises ``FilingNotFoundError``, ``FilingFormatError`` (unsupported suffix or content),
+    One file raises ``FilingNotFoundError``, ``FilingFormatError`` (unsupported suffix or content),
     ``EmptyFilingError``, ``CorruptFilingError``, ``NoTextLayerError`` (a scanned PDF) or
-    ``NoIndicatorTableError``; each message names the file.
+    ``NoIndicatorTableError``; each message names the file.  In a folder, a file that cannot be read does not stop
+    the others: it is listed in ``.failures`` of the result (an ``F001`` finding each) and in a warning.  A folder
+    or glob with no filing raises ``FilingNotFoundError``.
+
+    >>> filings = read_filings("data/filings/*.txt")
+    >>> len(filings), filings.failures
+    (4, ())
     """
     where = os.fspath(path)
+    if os.path.isdir(where) or (not os.path.exists(where) and _GLOB.search(where)):
+        return _read_many(where, format)
+    return Filings(_read_one(where, format))
+
+
+_GLOB = re.compile(r"[*?\[]")
+
+
+def expand(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """The paths with each glob (``data/*.xlsx``, ``**/*.pdf``) that names no existing file replaced by its
+    matches, sorted; a glob with no match is kept as given (reading it then says "no such file")."""
+    import glob
+
+    found: list[str] = []
+    for given in paths:
+        path = os.fspath(given)
+        matches = sorted(glob.glob(path, recursive=True)) if not os.path.exists(path) and _GLOB.search(path) else []
+        found.extend(matches or [path])
+    return found
+
+
+def _read_many(where: str, format: str | None) -> Filings:
+    import warnings
+
+    from ..errors import IndicatorNLPError
+    from ..records import Finding, Severity
+
+    files = walk(expand([where])).files
+    files = tuple(f for f in files if os.path.exists(f))
+    if not files:
+        raise FilingNotFoundError(where, "no filing found there", hint=f"give a folder or glob of {_SUFFIXES} files")
+    filings: list[Filing] = []
+    failures: list[Finding] = []
+    for file in files:
+        try:
+            filings.extend(_read_one(file, format))
+        except IndicatorNLPError as err:
+            failures.append(Finding("F001", Severity.ERROR, str(err), source=file))
+    if failures:
+        names = ", ".join(str(f.source) for f in failures[:3]) + (" …" if len(failures) > 3 else "")
+        warnings.warn(
+            f"{len(failures)} of {len(files)} files under {where} could not be read ({names}): see .failures",
+            stacklevel=3,
+        )
+    return Filings(filings, failures=failures)
+
+
+def _read_one(where: str, format: str | None) -> list[Filing]:
     file = Path(where)
     if not file.exists():
         raise FilingNotFoundError(where, "no such file", hint="check the path")

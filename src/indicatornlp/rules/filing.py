@@ -8,7 +8,7 @@ rules, the row's own ``indicator`` findings (A1xx), then the ``rows`` rules, eac
 >>> filing = Filing(Position("a.txt"), indicators=(Indicator("群众满意度", "好", *satisfaction),))
 >>> row = Normalized("群众满意度", "群众满意度", parse_target("好"), *satisfaction, *satisfaction)
 >>> [(f.code, f.row) for f in audit_normalized(filing, [row])]
-[('A201', None), ('A202', None), ('A203', None), ('A204', None), ('A111', 0)]
+[('A201', None), ('A202', None), ('A203', None), ('A204', None), ('A111', 1)]
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from decimal import Decimal
 from ..records import Comparator, Filing, Finding, Indicator, Normalized, Severity, TargetKind
 from .indicator import indicator_findings, legacy_layout, shown_category
 from .lists import category, number, words
-from .registry import RULES, Message, Scope, check, checks, declare, rule
+from .registry import RULES, Said, Scope, check, checks, declare, rule, say
 
-__all__ = ["Project", "Row", "audit_normalized"]
+__all__ = ["MODEL_OFF", "Project", "Row", "audit_normalized"]
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -44,6 +44,7 @@ class Row:
     """One row of a filing, as the ``row`` and ``rows`` rules see it."""
 
     index: int
+    """0-based position of the row in ``filing.indicators`` (its findings say ``row = index + 1``)."""
     indicator: Indicator
     normalized: Normalized
     filing: Filing
@@ -79,15 +80,22 @@ def _row_findings(row: Row, once: set[str]) -> list[Finding]:
     ind, n = row.indicator, row.normalized
     where = str(ind.position) if ind.position else str(row.filing.source)
 
+    number = row.index + 1  # findings number rows from 1, as the filing and every output does
+
     def run(scope: Scope) -> list[Finding]:
         said = ((c, c.run(row)) for c in checks(scope))
-        return [c.finding(s, indicator=ind.name, row=row.index, source=where) for c, s in said if s is not None]
+        found = ((c, s) for c, s in said if s is not None)
+        return [c.finding(s, indicator=ind.name, row=number, source=where, target=ind.target_raw) for c, s in found]
 
     own = indicator_findings(n)
     codes = {f.code for f in own}
     # findings the caller's normalize() attached that are not ours (our own are recomputed above)
     own.extend(f for f in n.findings if f.code not in RULES and f.code not in codes)
-    own = [dataclasses.replace(f, row=row.index, indicator=ind.name, source=where) for f in own if f.code not in once]
+    own = [
+        dataclasses.replace(f, row=number, indicator=ind.name, source=where, target=ind.target_raw)
+        for f in own
+        if f.code not in once
+    ]
     return run("row") + own + run("rows")
 
 
@@ -98,25 +106,22 @@ def _money(value: Decimal) -> str:
 # ---- the project, in the order its findings are listed --------------------------------------------------
 
 
-@rule(
-    "A200",
-    _I,
-    "model unavailable",
-    scope="filing",
-    doc="the model was unavailable: the category-mismatch check (A101) was skipped",
-)
-def model_unavailable(p: Project) -> Iterator[str]:
-    if p.model_note is not None:
-        yield (
-            f"category mismatch (A101) not checked: {p.model_note}"
-            " — run with the shipped model (or rebuild it: indicatornlp train) to check the categories"
-        )
+MODEL_OFF = "no model was asked for"
+"""The ``model_note`` of a run without a model (``model=False``, ``--no-model``): A200 then says so in its own words."""
 
 
-@rule("A205", _E, "no indicator rows", scope="filing", doc="no indicator rows at all")
-def no_rows(p: Project) -> Iterator[str]:
+@rule("A200", _I, scope="filing")
+def model_unavailable(p: Project) -> Iterator[Said]:
+    if p.model_note == MODEL_OFF:
+        yield say("off")
+    elif p.model_note is not None:
+        yield say(note=p.model_note)
+
+
+@rule("A205", _E, scope="filing")
+def no_rows(p: Project) -> Iterator[Said]:
     if not p.normalized:
-        yield "the filing has no indicator rows — fill in the 绩效指标 table"
+        yield say()
 
 
 def _lacks(p: Project, role: str) -> bool:
@@ -124,57 +129,38 @@ def _lacks(p: Project, role: str) -> bool:
     return bool(p.normalized) and category(role) not in {n.level1 for n in p.normalized}
 
 
-@rule("A201", _E, "no 产出指标", scope="filing", doc="no 产出指标 in the project")
-def no_output(p: Project) -> Iterator[str]:
+@rule("A201", _E, scope="filing")
+def no_output(p: Project) -> Iterator[Said]:
     if _lacks(p, "output"):
-        yield f"no {category('output')} — every project states what it delivers (数量, 质量, 时效)"
+        yield say(output=category("output"))
 
 
-@rule("A202", _E, "no 效益指标", scope="filing", doc="no 效益指标 in the project")
-def no_effect(p: Project) -> Iterator[str]:
+@rule("A202", _E, scope="filing")
+def no_effect(p: Project) -> Iterator[Said]:
     if _lacks(p, "effect"):
-        yield f"no {category('effect')} — every project states its effect (经济, 社会, 生态, 可持续影响)"
+        yield say(effect=category("effect"))
 
 
-@rule(
-    "A203",
-    _W,
-    "no 成本指标",
-    scope="filing",
-    doc="no 成本指标 (Shanghai 2025: every project); an error for construction/purchase projects",
-)
-def no_cost(p: Project) -> Iterator[str | Message]:
+@rule("A203", _W, scope="filing")
+def no_cost(p: Project) -> Iterator[Said]:
     if not _lacks(p, "cost"):
         return
     cost, economic = category("cost"), category("economic_cost")
     if building := [w for w in words("construction_words") if w in (p.filing.project or "")]:
-        yield Message(
-            f"no {cost} in a construction or purchase project ('{building[0]}')"
-            f" — add {economic} (总成本, 单位成本) matching the budget",
-            _E,
-        )
+        yield say("construction", cost=cost, economic=economic, word=building[0], severity=_E)
     else:
-        yield (
-            f"no {cost} (required for every project from 2025 in Shanghai; centrally for construction"
-            f" and purchase) — add {economic} such as 项目总成本 ≤N 万元 or a unit cost"
-        )
+        yield say(cost=cost, economic=economic)
 
 
-@rule("A204", _W, "fewer than 3 indicators", scope="filing", doc="fewer than 3 indicators")
-def too_few(p: Project) -> Iterator[str]:
+@rule("A204", _W, scope="filing")
+def too_few(p: Project) -> Iterator[Said]:
     count, least = len(p.normalized), number("min_indicators")
     if 0 < count < least:
-        yield f"only {count} indicator(s) — a project needs at least {least}"
+        yield say(count=count, least=least)
 
 
-@rule(
-    "A207",
-    _E,
-    "funds do not add up",
-    scope="filing",
-    doc="funds that do not add up: 项目资金总额 ≠ 财政资金 (+ 上年结转) + 其他资金",
-)
-def funds_do_not_add_up(p: Project) -> Iterator[str]:
+@rule("A207", _E, scope="filing")
+def funds_do_not_add_up(p: Project) -> Iterator[Said]:
     funds = p.filing.funds
     if funds.total is None or funds.fiscal is None:
         return
@@ -182,30 +168,28 @@ def funds_do_not_add_up(p: Project) -> Iterator[str]:
     carry = funds.carryover or Decimal(0)
     # forms differ: 上年结转 is either inside 财政资金 (Shanghai) or beside it
     if funds.total not in (funds.fiscal + other, funds.fiscal + carry + other):
-        parts = f"财政资金 {_money(funds.fiscal)} + 其他资金 {_money(other)}"
+        total, fiscal, rest = _money(funds.total), _money(funds.fiscal), _money(other)
         if carry:
-            parts += f" (上年结转 {_money(carry)})"
-        yield f"项目资金总额 {_money(funds.total)} ≠ {parts} — correct the amounts so that the parts add up"
+            yield say("carryover", total=total, fiscal=fiscal, other=rest, carryover=_money(carry))
+        else:
+            yield say(total=total, fiscal=fiscal, other=rest)
 
 
-@rule("A208", _W, "annual request above total", scope="filing", doc="年度资金申请总额 larger than 项目资金总额")
-def annual_above_total(p: Project) -> Iterator[str]:
+@rule("A208", _W, scope="filing")
+def annual_above_total(p: Project) -> Iterator[Said]:
     funds = p.filing.funds
     if funds.total is not None and funds.annual is not None and funds.annual > funds.total:
-        yield (
-            f"年度资金申请总额 {_money(funds.annual)} is larger than 项目资金总额 {_money(funds.total)}"
-            " — the year's request is part of the total: correct one of them"
-        )
+        yield say(annual=_money(funds.annual), total=_money(funds.total))
 
 
-@rule("A210", _I, "reader warning", scope="filing", doc="a row the reader could not place (the reader's warning)")
-def reader_warning(p: Project) -> Iterator[str]:
+@rule("A210", _I, scope="filing")
+def reader_warning(p: Project) -> Iterator[Said]:
     for warning in p.filing.warnings:
-        yield f"{warning} — check the row in the source"
+        yield say(warning=warning)
 
 
 @check("A102", scope="filing")
-def legacy_labels(p: Project) -> Iterator[str]:
+def legacy_labels(p: Project) -> Iterator[Said]:
     """A layout is the filing's: one finding per legacy label (A102 on a row alone), not one per row."""
     legacy: dict[tuple[str, str], list[int]] = {}
     for i, (ind, n) in enumerate(zip(p.filing.indicators, p.normalized, strict=True)):
@@ -214,61 +198,44 @@ def legacy_labels(p: Project) -> Iterator[str]:
             legacy.setdefault((labels, shown_category(n.filed_level1, n.filed_level2)), []).append(i)
     for (labels, current), numbers in legacy.items():
         shown = ", ".join(str(i + 1) for i in numbers[:8]) + (" …" if len(numbers) > 8 else "")
-        yield (
-            f"{len(numbers)} row(s) filed under the legacy label or layout '{labels}' (rows {shown}); the current"
-            f" table (财预〔2021〕101号) calls it {current} — use the current category names"
-        )
+        yield say("rows", count=len(numbers), labels=labels, rows=shown, current=current)
 
 
 # ---- a row in its filing: before the row's own findings -------------------------------------------------
 
 
-@rule("A209", _W, "cost target above funds", scope="row", doc="a total-cost target larger than the project's funds")
-def cost_above_funds(row: Row) -> str | None:
+@rule("A209", _W, scope="row")
+def cost_above_funds(row: Row) -> Said | None:
     n, t, total = row.normalized, row.normalized.target, row.filing.funds.total
     if total is None or n.level1 != category("cost") or t.kind is not TargetKind.NUMERIC:
         return None
     if t.unit != "元" or t.value is None or t.value <= total or t.comparator in (Comparator.GE, Comparator.GT):
         return None
-    return f"cost target '{t.raw}' is more than the project's funds ({_money(total)}) — match the cost to the budget"
+    return say(target=t.raw, total=_money(total))
 
 
-@rule(
-    "A103",
-    _W,
-    "no valid category",
-    scope="row",
-    doc="the row has no valid 二级 category (missing, or a label of another frame)",
-)
-def no_valid_category(row: Row) -> str | None:
+@rule("A103", _W, scope="row")
+def no_valid_category(row: Row) -> Said | None:
     ind, n = row.indicator, row.normalized
     if n.filed_level2 is not None:
         return None
-    filed = " / ".join(x for x in (ind.level1_raw, ind.level2_raw) if x) or "nothing"
-    guess = f" (the model reads it as {shown_category(n.level1, n.level2)})" if n.predicted_level2 else ""
-    return (
-        f"the row's category ({filed}) is not a 二级 of the target table{guess}"
-        " — file it under one of the 2021 categories"
-    )
+    filed = " / ".join(x for x in (ind.level1_raw, ind.level2_raw) if x)
+    variant = ("guess" if filed else "blank_guess") if n.predicted_level2 else ("message" if filed else "blank")
+    predicted = shown_category(n.level1, n.level2) if n.predicted_level2 else ""
+    return say(variant, filed=filed, predicted=predicted)
 
 
 # ---- a row against the rows before it: after the row's own findings --------------------------------------
 
 
-@rule(
-    "A206",
-    _W,
-    "duplicate indicator",
-    scope="rows",
-    doc="duplicate indicator: the same name twice in one filing",
-)
-def duplicate(row: Row) -> str | None:
+@rule("A206", _W, scope="rows")
+def duplicate(row: Row) -> Said | None:
     if row.same_as is None:
         return None
-    return f"the same indicator as row {row.same_as + 1} — merge the two rows or tell them apart"
+    return say(first=row.same_as + 1)
 
 
 # ---- files that could not be read: raised by indicatornlp.batch, listed here for the catalogue -----------
 
-declare("F001", _E, "file could not be read", doc="a file that could not be read (the reader's error)")
-declare("F002", _E, "unexpected error", doc="an unexpected error while reading or auditing a file (a bug: report it)")
+declare("F001", _E)
+declare("F002", _E)

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from ..records import Comparator, Finding, Scorecard, ScoreRow, Severity, _decimal_text
-from .registry import checks, declare, rule
+from .registry import Said, checks, declare, rule, say
 
 __all__ = ["ScoredCard", "ScoredRow", "card_findings", "row_findings"]
 
@@ -52,11 +52,15 @@ class ScoredCard:
 
 
 def row_findings(scored: ScoredRow) -> list[Finding]:
-    """The findings about one scored row (``row`` is its index in the filing)."""
+    """The findings about one scored row (``row``: its 1-based number in the filing, as every finding's)."""
     r = scored.row
     where = str(r.position) if r.position else None
     found = ((c, c.run(scored)) for c in checks("score"))
-    return [c.finding(said, indicator=r.name, row=r.index, source=where) for c, said in found if said is not None]
+    return [
+        c.finding(said, indicator=r.name, row=r.index + 1, source=where, target=r.target.raw)
+        for c, said in found
+        if said is not None
+    ]
 
 
 def card_findings(scored: ScoredCard) -> list[Finding]:
@@ -73,111 +77,83 @@ def _n(value: Decimal) -> str:
 # ---- one row ---------------------------------------------------------------------------------------------------
 
 
-@rule("S101", _W, "filed score differs", scope="score", doc="a filed 得分 that differs from the computed score")
-def filed_score_differs(s: ScoredRow) -> str | None:
+@rule("S101", _W, scope="score")
+def filed_score_differs(s: ScoredRow) -> Said | None:
     r = s.row
     if r.filed_score is None or r.score is None or abs(r.filed_score - r.score) <= s.tolerance:
         return None
-    return (
-        f"filed 得分 {_n(r.filed_score)}, computed {_n(r.score)} of {_n(r.weight or Decimal(0))} ({r.rule})"
-        " — check the filer's arithmetic or the rule the filer applied"
-    )
+    return say(filed=_n(r.filed_score), computed=_n(r.score), weight=_n(r.weight or Decimal(0)), rule=r.rule)
 
 
-@rule("S102", _I, "target set too low", scope="score", doc="an actual at 150 % of the target or more (目标设置偏低)")
-def target_too_low(s: ScoredRow) -> str | None:
+@rule("S102", _I, scope="score")
+def target_too_low(s: ScoredRow) -> Said | None:
     r = s.row
     if r.ratio is None or "reverse" in r.flags or r.target.comparator in _NOT_HIGHER:
         return None
     if r.ratio * 100 < s.too_low:
         return None
-    return (
-        f"the actual is {_n(r.ratio * 100)} % of the target (目标设置偏低)"
-        " — set next year's target from this year's actual"
-    )
+    return say(percent=_n(r.ratio * 100))
 
 
-@rule("S103", _W, "no actual value", scope="score", doc="an indicator with no 实际完成值: it cannot be scored")
-def no_actual(s: ScoredRow) -> str | None:
+@rule("S103", _W, scope="score")
+def no_actual(s: ScoredRow) -> Said | None:
     if "no_actual" not in s.row.flags:
         return None
-    return "no 实际完成值: the row is not scored — fill in what was achieved"
+    return say()
 
 
-@rule(
-    "S104",
-    _W,
-    "actual not comparable",
-    scope="score",
-    doc="an actual that does not parse or cannot be compared with its target (kind, units), or a row with no weight",
-)
-def not_comparable(s: ScoredRow) -> str | None:
+@rule("S104", _W, scope="score")
+def not_comparable(s: ScoredRow) -> Said | None:
     r = s.row
     if "not_comparable" in r.flags:
-        actual = r.actual.raw if r.actual is not None else ""
-        return f"实际完成值 '{actual}' against '{r.target.raw}': {r.rule} — state the actual as the target is stated"
+        return say(actual=r.actual.raw if r.actual is not None else "", target=r.target.raw, rule=r.rule)
     if "no_weight" in r.flags:
-        return f"{r.rule} — state the row's 分值, or its 一级指标"
+        return say("no_weight", rule=r.rule)
     return None
 
 
-@rule(
-    "S105",
-    _I,
-    "units converted",
-    scope="score",
-    doc="target and actual in different units, converted (万元 vs 元, % vs 比例)",
-)
-def units_converted(s: ScoredRow) -> str | None:
+@rule("S105", _I, scope="score")
+def units_converted(s: ScoredRow) -> Said | None:
     r = s.row
     actual = r.actual.raw if r.actual is not None else ""
     if "ratio_as_percent" in r.flags:
-        return f"the actual '{actual}' is a ratio, the target '{r.target.raw}' a % — compared as % (× 100)"
+        return say(actual=actual, target=r.target.raw)
     if "unit_converted" in r.flags:
-        return (
-            f"the target '{r.target.raw}' and the actual '{actual}' are in different units"
-            f" — compared in {r.target.unit}"
-        )
+        return say("units", actual=actual, target=r.target.raw, unit=r.target.unit or "")
     return None
 
 
-@rule("S107", _W, "filed score above weight", scope="score", doc="a filed 得分 above the row's 分值")
-def filed_above_weight(s: ScoredRow) -> str | None:
+@rule("S107", _W, scope="score")
+def filed_above_weight(s: ScoredRow) -> Said | None:
     r = s.row
     if r.filed_score is None or r.weight is None or r.filed_score <= r.weight:
         return None
-    return f"filed 得分 {_n(r.filed_score)} above the 分值 {_n(r.weight)} — a score never exceeds its weight"
+    return say(filed=_n(r.filed_score), weight=_n(r.weight))
 
 
-@rule(
-    "S108",
-    _I,
-    "reverse indicator filed with ≥",
-    scope="score",
-    doc="a lower-is-better indicator (事故率, 投诉率, 成本, 时长) filed with ≥ or >: scored as ≤",
-)
-def reverse_comparator(s: ScoredRow) -> str | None:
+@rule("S108", _I, scope="score")
+def reverse_comparator(s: ScoredRow) -> Said | None:
     if "reverse_comparator" not in s.row.flags:
         return None
-    return f"'{s.row.name}' is better lower, but its target '{s.row.target.raw}' says ≥ — scored as ≤; file it as ≤"
+    return say(name=s.row.name, target=s.row.target.raw)
 
 
 # ---- the whole filing ------------------------------------------------------------------------------------------
 
 
-@rule("S106", _W, "weights do not sum to 100", scope="scorecard", doc="分值 that do not add up to 100 (or 90)")
-def weights_do_not_sum(s: ScoredCard) -> Iterator[str]:
+@rule("S106", _W, scope="scorecard")
+def weights_do_not_sum(s: ScoredCard) -> Iterator[Said]:
     weights = [r.weight for r in s.card.rows if r.weight is not None]
     if not s.weights_filed or not weights:
         return
     total = sum(weights, Decimal(0))
     if total not in s.sums:
         shown = " or ".join(_n(x) for x in s.sums)
-        yield f"the 分值 add up to {_n(total)}, not {shown} — check the weights of the table"
+        yield say(total=_n(total), expected=shown)
 
 
-@rule("S109", _W, "总分 is not the sum", scope="scorecard", doc="a 总分 line that is not the sum of the filed 得分")
-def total_line_differs(s: ScoredCard) -> Iterator[str]:
+@rule("S109", _W, scope="scorecard")
+def total_line_differs(s: ScoredCard) -> Iterator[Said]:
     if s.stated is None:
         return
     stated_weight, stated_score = s.stated
@@ -190,12 +166,7 @@ def total_line_differs(s: ScoredCard) -> Iterator[str]:
         return  # the 总分 counts points outside the table (预算执行率's 10): its sum cannot be checked here
     added = sum((f for f in filed if f is not None), Decimal(0))
     if abs(added - stated_score) > Decimal("0.01"):
-        yield f"总分 {_n(stated_score)} but the 得分 add up to {_n(added)} — check the filer's addition"
+        yield say(stated=_n(stated_score), added=_n(added))
 
 
-declare(
-    "S201",
-    Severity.ERROR,
-    "nothing to score",
-    doc="a filing with no 实际完成值 (a 绩效目标表): raised by ``indicatornlp score`` for that file",
-)
+declare("S201", Severity.ERROR)  # raised by indicatornlp.scoring for a filing with no 实际完成值

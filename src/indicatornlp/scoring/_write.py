@@ -118,7 +118,7 @@ def score_rows(cards: Sequence[tuple[int, Scorecard]]) -> list[dict[str, Any]]:
                     "rule": r.rule,
                     "flags": sorted(r.flags),
                     "reason": r.reason,
-                    "findings": codes.get(r.index, []),
+                    "findings": codes.get(r.index + 1, []),
                 }
             )
     return out
@@ -128,7 +128,7 @@ def finding_rows(cards: Sequence[tuple[int, Scorecard]], failures: Sequence[Fail
     """One dict per finding (keys ``FINDING_COLUMNS``), then one per file that could not be scored."""
     out = []
     for number, card in cards:
-        positions = {r.index: r.position for r in card.rows}
+        positions = {r.index + 1: r.position for r in card.rows}
         for f in card.findings:
             out.append(
                 {
@@ -136,7 +136,7 @@ def finding_rows(cards: Sequence[tuple[int, Scorecard]], failures: Sequence[Fail
                     "position": _where(card, positions.get(f.row) if f.row is not None else card.source),
                     "filing": number,
                     "project": card.project,
-                    "row": None if f.row is None else f.row + 1,
+                    "row": f.row,
                     "indicator": f.indicator,
                     "code": f.code,
                     "severity": f.severity.value,
@@ -349,7 +349,7 @@ def render_scores_html(
         if card.findings:
             out.append("<table><tr><th>#</th><th>code</th><th>severity</th><th>indicator</th><th>message</th></tr>")
             for f in card.findings:
-                row = "" if f.row is None else f.row + 1
+                row = "" if f.row is None else f.row
                 out.append(
                     f'<tr><td class="num">{row}</td><td>{f.code}</td><td>{f.severity.value}</td>'
                     f"<td>{_e(f.indicator)}</td><td>{_e(f.message)}</td></tr>"

@@ -1,0 +1,175 @@
+"""Every text a reviewer reads, in Chinese and English, from one catalogue (``data/messages.toml``).
+
+The audit codes' titles, descriptions and messages, the headings and column headers of the reports, the
+spreadsheets and the library, and the lines the commands print.  Chinese is the default (the readers are
+Chinese finance reviewers); ``lang="en"``, the commands' ``--lang en`` or ``INDICATORNLP_LANG=en`` give English.
+
+>>> text("report.title", "zh"), text("report.title", "en")
+('绩效目标审核报告', 'indicatornlp audit')
+>>> text("codes.A120.message", "zh", target="12")
+'指标值“12”没有比较符——请按计划写明（下限用 ≥，上限用 ≤，确切数量用 =）'
+>>> header("findings", "severity", "zh"), severity_name("warning", "zh")
+('级别', '警告')
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import string
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from importlib import resources
+from typing import Any, Literal, TypeAlias, cast
+
+from .errors import InputError
+
+__all__ = [
+    "ENV",
+    "LANGS",
+    "Lang",
+    "code_text",
+    "default_lang",
+    "entries",
+    "header",
+    "headers",
+    "lookup",
+    "placeholders",
+    "resolve_lang",
+    "severity_name",
+    "text",
+    "variants",
+]
+
+Lang: TypeAlias = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+"""The languages of the catalogue; the first is the default."""
+ENV = "INDICATORNLP_LANG"
+"""The environment variable that sets the default language (``zh`` or ``en``)."""
+
+
+@functools.cache
+def _catalogue() -> dict[str, Any]:
+    source = resources.files("indicatornlp").joinpath("data/messages.toml").read_text("utf-8")
+    return tomllib.loads(source)
+
+
+def default_lang() -> Lang:
+    """``INDICATORNLP_LANG`` when it names a language of the catalogue, else Chinese."""
+    value = os.environ.get(ENV, "").strip().lower()
+    return "en" if value == "en" else "zh"
+
+
+def resolve_lang(lang: str | None) -> Lang:
+    """``lang`` checked (``None``: the default); ``InputError`` for a language the catalogue does not hold.
+
+    >>> resolve_lang("EN"), resolve_lang("zh-CN")
+    ('en', 'zh')
+    """
+    if lang is None:
+        return default_lang()
+    value = str(lang).strip().lower().split("-")[0].split("_")[0]
+    if value == "zh":
+        return "zh"
+    if value == "en":
+        return "en"
+    raise InputError(None, f"unknown language {lang!r}", hint=f"use one of {', '.join(LANGS)}")
+
+
+def lookup(key: str) -> Mapping[str, str] | None:
+    """The entry at a dotted key (``codes.A101.title``) as ``{"zh": …, "en": …}``, or ``None``."""
+    node: Any = _catalogue()
+    for part in key.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    if isinstance(node, Mapping) and all(isinstance(node.get(lang), str) for lang in LANGS):
+        return cast("Mapping[str, str]", node)
+    return None
+
+
+def text(key: str, lang: str | None = None, /, **args: object) -> str:
+    """The text at ``key`` in ``lang``, its ``{placeholders}`` filled from ``args``.
+
+    A key the catalogue does not hold is returned as it is (a missing text never hides the rest of a report).
+    """
+    entry = lookup(key)
+    if entry is None:
+        return key
+    template = entry[resolve_lang(lang)]
+    return template.format_map(_Args(args)) if args or "{" in template else template
+
+
+class _Args(dict[str, object]):
+    """Placeholders the caller did not give stay visible as ``{name}`` instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def code_text(code: str, field: str, lang: str | None = None, /, **args: object) -> str | None:
+    """A code's ``title``, ``doc``, ``message`` or message variant in ``lang``; ``None`` when not in the catalogue.
+
+    >>> code_text("A203", "title", "zh"), code_text("A999", "title", "zh")
+    ('缺少成本指标', None)
+    """
+    key = f"codes.{code}.{field}"
+    return text(key, lang, **args) if lookup(key) is not None else None
+
+
+def variants(code: str) -> list[str]:
+    """The messages a code can say, ``message`` first (``A203``: ``message``, ``construction``).
+
+    >>> variants("A203"), variants("A999")
+    (['message', 'construction'], [])
+    """
+    node = _catalogue().get("codes", {}).get(code, {})
+    found = [k for k in node if k not in ("title", "doc") and lookup(f"codes.{code}.{k}") is not None]
+    return sorted(found, key=lambda k: k != "message")
+
+
+def severity_name(severity: object, lang: str | None = None) -> str:
+    """``错误``/``警告``/``提示`` (or ``error``/``warning``/``info``) for a ``Severity`` or its value."""
+    value = str(getattr(severity, "value", severity))
+    return text(f"severity.{value}", lang) if lookup(f"severity.{value}") else value
+
+
+def header(table: str, column: str, lang: str | None = None) -> str:
+    """The header of ``column`` in ``table`` (``indicators``, ``findings``, ``summary``, ``library`` …).
+
+    A column the catalogue does not name keeps its own name.
+    """
+    key = f"columns.{table}.{column}"
+    return text(key, lang) if lookup(key) is not None else column
+
+
+def headers(table: str, columns: Sequence[str], lang: str | None = None) -> list[str]:
+    """The headers of ``columns`` of ``table`` in ``lang``.
+
+    >>> headers("library", ["name", "median"], "zh")
+    ['指标名称', '中位数']
+    """
+    return [header(table, c, lang) for c in columns]
+
+
+def entries() -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Every leaf of the catalogue with its dotted key (a leaf is a table with a text per language)."""
+
+    def walk(prefix: str, node: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        for name, value in node.items():
+            key = f"{prefix}.{name}" if prefix else name
+            if isinstance(value, Mapping) and any(isinstance(v, str) for v in value.values()):
+                yield key, value
+            elif isinstance(value, Mapping):
+                yield from walk(key, value)
+
+    yield from walk("", _catalogue())
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """The ``{names}`` a template fills.
+
+    >>> sorted(placeholders("填报在{filed}下（置信度 {confidence}）"))
+    ['confidence', 'filed']
+    """
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
