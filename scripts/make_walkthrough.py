@@ -257,6 +257,44 @@ findings = result.to_dataframe()
 table = findings.pivot_table(index=["code", "title"], columns="severity", values="message", aggfunc="size")
 table.fillna(0).astype(int)""",
     ),
+    (
+        "md",
+        "## 7. Score a self-evaluation (自评表)\n\n"
+        "`score()` compares each 实际完成值 with its 年度指标值 and awards the 分值 in full, in part or not at all "
+        "(the rules of `data/scoring.toml`: ≥ in proportion, ≤ decaying to 0 at twice the target, deadlines, the "
+        "达成/部分达成/未达成 bands, reverse indicators); the filer's own 得分 stays beside ours, and the reviewer's "
+        "checks come as findings (S1xx). The filing is a hand-made 自评表 shipped in `data/filings/`.",
+    ),
+    (
+        "code",
+        """from indicatornlp import score
+
+[selfeval] = read_filings(FILINGS / "ziping-yanglao-2023.xlsx")
+card = score(selfeval)
+print(f"{card.project}: {card.total} of {card.possible} → {card.grade}; the filer's own total {card.filed_total}")
+LEVEL1 = {"产出指标": "output", "成本指标": "cost", "效益指标": "effect", "满意度指标": "satisfaction",
+          "预算执行率": "budget execution"}
+parts = card.by_level1()
+names = [LEVEL1.get(k, k) for k in parts]
+fig, ax = plt.subplots(figsize=(8, 3))
+ax.barh(names, [float(w) for _, w in parts.values()], color="#d5d8dc", label="weight (分值)")
+ax.barh(names, [float(s) for s, _ in parts.values()], color="#2e86c1", label="computed score")
+ax.invert_yaxis()
+ax.set_xlabel("points")
+ax.set_title("score by level 1")
+ax.legend(loc="lower right")
+fig.tight_layout()""",
+    ),
+    (
+        "code",
+        """# the deviations: where points were lost, with the filer's score and reason; then the reviewer's checks
+for r in card.rows:
+    if r.deviation or r.score is None or r.filed_score != r.score:
+        print(f"{r.index + 1:>2} {r.name:<14} {r.weight}→{r.score} (filed {r.filed_score}) {r.rule} | {r.reason or ''}")
+print()
+for f in card.findings:
+    print(f.code, "" if f.row is None else f.row, f.text("zh"))""",
+    ),
 ]
 
 
