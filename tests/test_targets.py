@@ -31,6 +31,7 @@ from indicatornlp.targets import (
     as_excel_date,
     excel_serial_date,
     load_vocabulary,
+    period_start,
     vocabulary,
 )
 from indicatornlp.text import normalize_text
@@ -72,25 +73,31 @@ def read_table(name: str) -> list[Row]:
         raw_text, tab, spec = line.partition("\t")
         if not tab:
             raise ValueError(f"{where}: no TAB between the value and its expected record")
-        kind, *pairs = shlex.split(spec)
-        fields = dict(pair.split("=", 1) for pair in pairs)
-        if unknown := set(fields) - KEYS:
-            raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
-        expected = {
-            "kind": TargetKind(kind).value,
-            "comparator": Comparator(fields["cmp"]).value if "cmp" in fields else None,
-            "value": str(Decimal(fields["value"])) if "value" in fields else None,
-            "upper": str(Decimal(fields["upper"])) if "upper" in fields else None,
-            "unit": fields.get("unit"),
-            "date": datetime.date.fromisoformat(fields["date"]).isoformat() if "date" in fields else None,
-            "label": fields.get("label"),
-            "direction": fields.get("dir"),
-            "flags": sorted(filter(None, fields.get("flags", "").split(","))),
-        }
+        expected, fields = expected_record(spec, where)
         raw = "" if raw_text == "<empty>" else _unescape(raw_text)
         year = int(fields["year"]) if "year" in fields else None
         rows.append(Row(raw, year, expected, fields.get("xfail"), where))
     return rows
+
+
+def expected_record(spec: str, where: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """An expected record as the tables write it (``numeric cmp=≥ value=95 unit=%``), and its key=value words."""
+    kind, *pairs = shlex.split(spec)
+    fields = dict(pair.split("=", 1) for pair in pairs)
+    if unknown := set(fields) - KEYS:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    expected = {
+        "kind": TargetKind(kind).value,
+        "comparator": Comparator(fields["cmp"]).value if "cmp" in fields else None,
+        "value": str(Decimal(fields["value"])) if "value" in fields else None,
+        "upper": str(Decimal(fields["upper"])) if "upper" in fields else None,
+        "unit": fields.get("unit"),
+        "date": datetime.date.fromisoformat(fields["date"]).isoformat() if "date" in fields else None,
+        "label": fields.get("label"),
+        "direction": fields.get("dir"),
+        "flags": sorted(filter(None, fields.get("flags", "").split(","))),
+    }
+    return expected, fields
 
 
 def params(name: str) -> list[Any]:
@@ -159,6 +166,30 @@ def test_bugs(row: Row) -> None:
 
 def test_tables_are_large_enough() -> None:
     assert len(SEEDS) + len(CORPUS_PAGES) + len(CORPUS_CODE) >= 300
+
+
+# ---- what a record leaves to a function: a period's start ---------------------------------------------------
+
+# (raw, year, first day): a period's record keeps its end in ``date``; period_start reads its start from raw
+PERIOD_STARTS = [
+    ("2024.03-2024.11", None, datetime.date(2024, 3, 1)),
+    ("2024.03.15-2024.11.30", None, datetime.date(2024, 3, 15)),
+    ("2020年1月--2020年11月", None, datetime.date(2020, 1, 1)),
+    ("每年 3 至 11 月", 2022, datetime.date(2022, 3, 1)),
+    ("2022年下半年", None, datetime.date(2022, 7, 1)),
+    ("2022年上半年", None, datetime.date(2022, 1, 1)),
+    ("2022年第二季度", None, datetime.date(2022, 4, 1)),
+    ("二零二四年", None, datetime.date(2024, 1, 1)),
+    ("全年", 2023, datetime.date(2023, 1, 1)),
+    ("每年 3 至 11 月", None, None),  # no year: no end, no start
+    ("2022年11月30日前", None, None),  # a deadline, not a period
+    ("≥95%", None, None),
+]
+
+
+@pytest.mark.parametrize(("raw", "year", "start"), PERIOD_STARTS, ids=[f"{r} {y}" for r, y, _ in PERIOD_STARTS])
+def test_period_start(raw: str, year: int | None, start: datetime.date | None) -> None:
+    assert period_start(parse_target(raw, year=year)) == start
 
 
 # ---- every corpus string -----------------------------------------------------------------------------------
@@ -368,6 +399,14 @@ def test_filing_like_text_parses_plausibly(raw: str, year: int | None) -> None:
     assert target.raw == raw
     assert plausible(target) == []
     json.dumps(target.to_dict(), ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(FILING_ALPHABET, max_size=20), st.one_of(st.none(), st.integers(1990, 2040)))
+def test_period_start_is_total_and_within_its_year(raw: str, year: int | None) -> None:
+    target = parse_target(raw, year=year)
+    start = period_start(target)
+    assert start is None or (target.date is not None and start.year <= target.date.year)
 
 
 @settings(max_examples=200, deadline=None)
