@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from indicatornlp import Comparator, Target, TargetKind, parse_target
 from indicatornlp import targets as targets_module
+from indicatornlp.api import target_in_context
 from indicatornlp.cli import cli
 from indicatornlp.errors import DataFileError
 from indicatornlp.targets import (
@@ -168,7 +169,7 @@ def test_tables_are_large_enough() -> None:
     assert len(SEEDS) + len(CORPUS_PAGES) + len(CORPUS_CODE) >= 300
 
 
-# ---- what a record leaves to a function: a period's start ---------------------------------------------------
+# ---- what a record leaves to a function: a period's start, the name's context -------------------------------
 
 # (raw, year, first day): a period's record keeps its end in ``date``; period_start reads its start from raw
 PERIOD_STARTS = [
@@ -190,6 +191,31 @@ PERIOD_STARTS = [
 @pytest.mark.parametrize(("raw", "year", "start"), PERIOD_STARTS, ids=[f"{r} {y}" for r, y, _ in PERIOD_STARTS])
 def test_period_start(raw: str, year: int | None, start: datetime.date | None) -> None:
     assert period_start(parse_target(raw, year=year)) == start
+
+
+# (name, raw, expected record): api.target_in_context reads what the name says; the tables above read no name
+IN_CONTEXT = [
+    ("耕地地力保护补贴标准", "每亩450", "numeric cmp== value=450 unit=元/亩 flags=unit_inferred"),
+    ("种植补助标准(元/亩)", "每亩450", "numeric cmp== value=450 unit=元/亩 flags=unit_inferred"),
+    ("亩均补贴金额（元）", "每亩450", "numeric cmp== value=450 unit=元/亩 flags=unit_inferred"),
+    ("苗木采购单价", "≤28.40/株", "numeric cmp=≤ value=28.4 unit=元/株 flags=unit_inferred"),
+    ("种植面积", "每亩450", "numeric cmp== value=450 unit=/亩 flags=partial_unit"),  # not money: 450 per 亩
+    ("补贴标准(元/人)", "每亩450", "numeric cmp== value=450 unit=/亩 flags=partial_unit"),  # per something else
+    ("补助标准（万元/亩）", "每亩4.5", "numeric cmp== value=4.5 unit=/亩 flags=partial_unit"),  # 万 applied or not?
+    ("是否发生安全事故", "无", "qualitative label=无"),
+    ("安全事故发生次数", "无", "qualitative label=无"),
+    ("有无违规违纪行为", "无", "qualitative label=无"),
+    ("培训人数", "无", "empty flags=placeholder"),  # nothing to state
+    ("培训人数", "是", "qualitative label=是"),
+]
+
+
+@pytest.mark.parametrize(("name", "raw", "expected"), IN_CONTEXT, ids=[f"{n}|{r}" for n, r, _ in IN_CONTEXT])
+def test_target_in_context(name: str, raw: str, expected: str) -> None:
+    target = target_in_context(name, parse_target(raw))
+    assert target.raw == raw
+    assert record(target) == expected_record(expected, "IN_CONTEXT")[0]
+    assert plausible(target) == []
 
 
 # ---- every corpus string -----------------------------------------------------------------------------------
