@@ -129,7 +129,7 @@ def _read(raw: str, year: int | None, g: _Grammar) -> Target:
         return _target(raw, _K.EMPTY, {"placeholder", "option_list"})
     if len(s) > _LONGEST:
         return _text(raw, s, g)
-    found = _read_relative(raw, s, year, g)
+    found = _read_relative(raw, s, year, g) if g.relative_base is not None and g.relative_base.search(s) else None
     if found is None and _DATEISH.search(s):
         found = _read_deadline(raw, s, year, g)
     if found is not None:

@@ -53,6 +53,8 @@ class _Grammar:
     both: re.Pattern[str]
     unit_first: re.Pattern[str]
     zero: re.Pattern[str] | None
+    relative: re.Pattern[str] | None
+    relative_base: re.Pattern[str] | None
 
 
 _DATE_PIECE = rf"""
@@ -198,8 +200,28 @@ def _grammar() -> _Grammar:
             """,
             re.VERBOSE,
         )
+    relative = relative_base = None
+    if v.relative_bases:
+        bases = _alternation([*v.relative_bases, *v.year_on_year])
+        verbs = _alternation(v.directions)
+        relative = re.compile(
+            rf"""
+            (?:(?P<cmp>{cmp})|(?P<pre>{verbs}))?      # 不低于上年  保持上年水平
+            (?:{_alternation(v.relative_leads)})?     # 较上年  比去年  与上年同期
+            (?P<base>{bases})                         # 上年  上年同期  同比
+            (?:{_alternation(v.relative_frames)})?    # 基础上  水平  相比
+            (?:
+                (?:{_alternation(v.modifiers)})*      # 有所  基本
+                (?P<verb>{verbs})                     # 提高  下降  持平
+                (?P<amount>.{{1,30}})?                # 5%  2个百分点以上  不低于5%
+            )?
+            """,
+            re.VERBOSE,
+        )
+        relative_base = re.compile(bases)  # a fast test that a value names a base at all
     vague = re.compile(_alternation(v.vague)) if v.vague else None
     return _Grammar(
         v, numeric, per, deadline, re.compile(_DATE_PIECE, re.VERBOSE), placeholder, unit_only, words, word,
-        leading_comparator, vague, re.compile(f"[{marks}]"), embedded, both, unit_first, zero,
+        leading_comparator, vague, re.compile(f"[{marks}]"), embedded, both, unit_first, zero, relative,
+        relative_base,
     )  # fmt: skip

@@ -5,7 +5,7 @@ they state is a change from a base the filing does not quantify, never a level, 
 that base.  Each is a DIRECTION (like 提高) with flag ``last_year``; a stated change keeps its number, unit and
 comparator (``较上年提高5%以上`` → ≥ 5 %, direction increase); a comparison keeps its comparator, and its label is
 the comparison as filed (``不低于上年``: ≥ last year, direction maintain).  The words are lexicon.toml's
-``[relative]``.
+``[relative]``; the pattern is ``_grammar``'s ``relative`` (tried only on values that name a base: ``relative_base``).
 
 >>> from ._grammar import _grammar
 >>> t = _read_relative("较上年提高5%", "较上年提高5%", None, _grammar())
@@ -15,50 +15,20 @@ the comparison as filed (``不低于上年``: ≥ last year, direction maintain)
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
 from ..records import Comparator, Target, TargetKind
-from ._grammar import _alternation, _comparator_pattern, _Grammar
+from ._grammar import _Grammar
 from ._numbers import _read_numeric
 from ._record import _target
-from ._vocabulary import vocabulary
 
 _DIRECTION_OF = {Comparator.GT: "increase", Comparator.LT: "decrease"}  # ≥ ≤ = ≈ hold the base: maintain
 _NOT_FOR_A_CHANGE = frozenset({"no_comparator", "no_unit"})  # the flags of a level, not of a change
 
 
-@cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
-    """The grammar of relative targets, and a fast test that a value names a base at all."""
-    v = vocabulary()
-    if not v.relative_bases:
-        return None
-    bases = _alternation([*v.relative_bases, *v.year_on_year])
-    verbs = _alternation(v.directions)
-    pattern = re.compile(
-        rf"""
-        (?:(?P<cmp>{_comparator_pattern(v.comparators)})|(?P<pre>{verbs}))?  # 不低于上年  保持上年水平
-        (?:{_alternation(v.relative_leads)})?         # 较上年  比去年  与上年同期
-        (?P<base>{bases})                             # 上年  上年同期  同比
-        (?:{_alternation(v.relative_frames)})?        # 基础上  水平  相比
-        (?:
-            (?:{_alternation(v.modifiers)})*          # 有所  基本
-            (?P<verb>{verbs})                         # 提高  下降  持平
-            (?P<amount>.{{1,30}})?                    # 5%  2个百分点以上  不低于5%
-        )?
-        """,
-        re.VERBOSE,
-    )
-    return pattern, re.compile(bases)
-
-
 def _read_relative(raw: str, s: str, year: int | None, g: _Grammar) -> Target | None:
     """A change from, or a comparison with, last year's value; ``None`` when ``s`` is not one."""
-    patterns = _patterns()
-    if patterns is None or not patterns[1].search(s):
+    if g.relative is None:
         return None
-    m = patterns[0].fullmatch(s)
+    m = g.relative.fullmatch(s)
     if m is None:
         return None
     vocab = g.vocab
