@@ -35,6 +35,7 @@ from indicatornlp.targets import (
     period_start,
     vocabulary,
 )
+from indicatornlp.targets._grammar import _NUMERIC_GROUPS, _grammar
 from indicatornlp.text import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -494,6 +495,10 @@ def test_word_lists_do_not_hide_one_another() -> None:
     assert not set(VOCAB.comparators) & set(VOCAB.units)
     assert not VOCAB.placeholders & set(VOCAB.qualitative)
     assert not VOCAB.option_lists & set(VOCAB.qualitative)
+
+
+def test_the_numeric_groups_are_in_the_order_they_are_unpacked() -> None:
+    assert tuple(_grammar().numeric.groupindex) == _NUMERIC_GROUPS
 
 
 def test_a_bad_data_file_is_reported_with_its_entry() -> None:

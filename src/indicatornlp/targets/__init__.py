@@ -100,9 +100,9 @@ _NUMBERISH = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿
 _DATEISH = re.compile(r"[年月日号底末旬]|季度|\d{4}[./-]\d")
 
 
-def _clean(raw: str, vocab: Vocabulary) -> tuple[str, bool]:
-    """The value as the grammar reads it (normalized, trailing punctuation, a leaked system token and enclosing
-    brackets gone) and whether a system token stood alone."""
+def _clean(raw: str, vocab: Vocabulary) -> str | None:
+    """The value as the grammar reads it: normalized, trailing punctuation, a leaked system token and enclosing
+    brackets gone; ``None`` when a system token stood alone (定性, with nothing after it)."""
     s = normalize_text(raw)
     if s and s[-1] in _TRAILING:
         s = s.rstrip(_TRAILING)
@@ -110,26 +110,26 @@ def _clean(raw: str, vocab: Vocabulary) -> tuple[str, bool]:
         token = next(t for t in vocab.system_tokens if s.startswith(t))
         s = s[len(token) :].lstrip(" :")
         if not s:
-            return s, True
+            return None
     if len(s) > 2 and s[0] == "(" and s[-1] == ")" and "(" not in s[1:-1]:
         s = s[1:-1].strip()
-    return s, False
+    return s
 
 
 def _read(raw: str, year: int | None, g: _Grammar) -> Target:
     vocab = g.vocab
-    s, token_only = _clean(raw, vocab)
-    if token_only:
+    s = _clean(raw, vocab)
+    if s is None:
         return _target(raw, _K.EMPTY, {"no_value"})
     if not s:
         return _target(raw, _K.EMPTY, {"blank"})
-    if s in vocab.placeholders or s in vocab.answers:  # 无 answers a yes/no name only: api.target_in_context
+    if s in g.nothing:  # placeholders, and 无 (it answers a yes/no name only: api.target_in_context)
         return _target(raw, _K.EMPTY, {"placeholder"})
     if s in vocab.option_lists:
         return _target(raw, _K.EMPTY, {"placeholder", "option_list"})
     if len(s) > _LONGEST:
         return _text(raw, s, g)
-    found = _read_relative(raw, s, year, g) if g.relative_base is not None and g.relative_base.search(s) else None
+    found = _read_relative(raw, s, year, g) if g.relative_base.search(s) else None
     if found is None and _DATEISH.search(s):
         found = _read_deadline(raw, s, year, g)
     if found is not None:
@@ -187,8 +187,8 @@ def period_start(target: Target) -> datetime.date | None:
     if target.kind is not _K.DEADLINE or "period" not in target.flags or target.date is None:
         return None
     g = _grammar()
-    s, _ = _clean(target.raw, g.vocab)
-    return _period_start(s, target.date, g)
+    s = _clean(target.raw, g.vocab)
+    return _period_start(s, target.date, g) if s else None
 
 
 def parse_target(raw: str, *, year: int | None = None) -> Target:

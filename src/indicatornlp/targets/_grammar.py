@@ -29,6 +29,11 @@ _RANGE_SEP = r"-{1,2}|—{1,2}|–|~|〜|至|到"
 _MONTH = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
 _YEAR_WORDS = r"年底|年末|年中|年内|年度内|全年|上半年|下半年"  # 年底 alone, or after a year
 _YEAR_PART = _YEAR_WORDS + r"|底|末|内"  # after a year only: 2021年底, 2022年度内
+# the groups of the numeric pattern in their order (_numbers._read_numeric unpacks them by position)
+_NUMERIC_GROUPS = (
+    *("cmp", "ocr", "lead", "pct", "n1", "mult", "more", "u1"),
+    *("sep", "n2", "u2", "suffix", "remark", "rep"),
+)
 _CN_MONTHS = {**{ch: n for n, ch in enumerate("一二三四五六七八九十", 1)}, "十一": 11, "十二": 12}
 # a year in Chinese digits (二〇二二年: ○ and 零 stand for 〇 too), a day of the month in Chinese (三十一日)
 _CN_YEAR = r"[一二][〇○零九][〇○零一二三四五六七八九]{2}"
@@ -54,7 +59,9 @@ class _Grammar:
     unit_first: re.Pattern[str]
     zero: re.Pattern[str] | None
     relative: re.Pattern[str] | None
-    relative_base: re.Pattern[str] | None
+    relative_base: re.Pattern[str]
+    nothing: frozenset[str]
+    """Whole values that state nothing: the placeholders, and the answers (无) until a name says otherwise."""
 
 
 _DATE_PIECE = rf"""
@@ -184,6 +191,7 @@ def _grammar() -> _Grammar:
     # the unit, then the comparator and the number, as joined cells of a form come out: "公里 = 12", "% ≥ 90"
     unit_first = re.compile(
         rf"""
+        {_first(v.units)}                                  # a fast miss: no unit starts so (一次性通过)
         (?P<unit>[^\d\s{re.escape(_symbols(v.comparators))}]{{1,12}}?)  # 公里  %  万元  元/人
         \s*(?P<rest>(?:{cmp})?\s*(?:{_ARABIC}|{_CHINESE})(?:{prefixes})?)  # = 12  ≥ 90  不少于 300: no unit of its own
         """,
@@ -200,7 +208,7 @@ def _grammar() -> _Grammar:
             """,
             re.VERBOSE,
         )
-    relative = relative_base = None
+    relative, relative_base = None, re.compile("(?!)")  # no bases: nothing is relative
     if v.relative_bases:
         bases = _alternation([*v.relative_bases, *v.year_on_year])
         verbs = _alternation(v.directions)
@@ -223,5 +231,5 @@ def _grammar() -> _Grammar:
     return _Grammar(
         v, numeric, per, deadline, re.compile(_DATE_PIECE, re.VERBOSE), placeholder, unit_only, words, word,
         leading_comparator, vague, re.compile(f"[{marks}]"), embedded, both, unit_first, zero, relative,
-        relative_base,
+        relative_base, v.placeholders | v.answers,
     )  # fmt: skip

@@ -100,9 +100,8 @@ def _read_numeric(raw: str, s: str, year: int | None, g: _Grammar) -> Target | N
     m = g.numeric.fullmatch(s)
     if m is None:
         return None
-    cmp, ocr, pct, n1, mult, more, u1, n2, u2, suffix, remark, rep = m.group(
-        "cmp", "ocr", "pct", "n1", "mult", "more", "u1", "n2", "u2", "suffix", "remark", "rep"
-    )
+    # by position, in the order of _NUMERIC_GROUPS (m.groups() is several times cheaper than named access)
+    cmp, ocr, _, pct, n1, mult, more, u1, _, n2, u2, suffix, remark, rep = m.groups()
     vocab = g.vocab
     if mult:
         u1 = mult + u1  # 3万余人: the multiplier belongs to the unit
