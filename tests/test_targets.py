@@ -176,6 +176,8 @@ def test_tables_are_large_enough() -> None:
 PERIOD_STARTS = [
     ("2024.03-2024.11", None, datetime.date(2024, 3, 1)),
     ("2024.03.15-2024.11.30", None, datetime.date(2024, 3, 15)),
+    ("(2024.03-2024.11)", None, datetime.date(2024, 3, 1)),  # what the parser strips around a value
+    ("定量 2024.03-2024.11。", None, datetime.date(2024, 3, 1)),
     ("2020年1月--2020年11月", None, datetime.date(2020, 1, 1)),
     ("每年 3 至 11 月", 2022, datetime.date(2022, 3, 1)),
     ("2022年下半年", None, datetime.date(2022, 7, 1)),

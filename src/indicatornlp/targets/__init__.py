@@ -100,9 +100,8 @@ _NUMBERISH = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿
 _DATEISH = re.compile(r"[年月日号底末旬]|季度|\d{4}[./-]\d")
 
 
-def _clean(raw: str, vocab: Vocabulary) -> str | None:
-    """The value as the grammar reads it: normalized, trailing punctuation, a leaked system token and enclosing
-    brackets gone; ``None`` when a system token stood alone (定性, with nothing after it)."""
+def _read(raw: str, year: int | None, g: _Grammar) -> Target:
+    vocab = g.vocab
     s = normalize_text(raw)
     if s and s[-1] in _TRAILING:
         s = s.rstrip(_TRAILING)
@@ -110,17 +109,9 @@ def _clean(raw: str, vocab: Vocabulary) -> str | None:
         token = next(t for t in vocab.system_tokens if s.startswith(t))
         s = s[len(token) :].lstrip(" :")
         if not s:
-            return None
+            return _target(raw, _K.EMPTY, {"no_value"})
     if len(s) > 2 and s[0] == "(" and s[-1] == ")" and "(" not in s[1:-1]:
         s = s[1:-1].strip()
-    return s
-
-
-def _read(raw: str, year: int | None, g: _Grammar) -> Target:
-    vocab = g.vocab
-    s = _clean(raw, vocab)
-    if s is None:
-        return _target(raw, _K.EMPTY, {"no_value"})
     if not s:
         return _target(raw, _K.EMPTY, {"blank"})
     if s in g.nothing:  # placeholders, and 无 (it answers a yes/no name only: api.target_in_context)
@@ -176,8 +167,9 @@ _parse_cached = lru_cache(maxsize=1 << 16)(_parse)
 def period_start(target: Target) -> datetime.date | None:
     """The first day of a period (a DEADLINE with flag ``period``); ``None`` for any other target.
 
-    A period's record keeps its end in ``date``; its start is read again from ``raw`` (in the end's year when it
-    names none), so that the record stays one shape for every deadline.
+    A period's record keeps its end in ``date``; its start is read again from ``raw`` (the first date the
+    deadline grammar finds there, in the end's year when it names none), so that the record stays one shape for
+    every deadline.
 
     >>> period_start(parse_target("2024.03-2024.11"))
     datetime.date(2024, 3, 1)
@@ -186,9 +178,7 @@ def period_start(target: Target) -> datetime.date | None:
     """
     if target.kind is not _K.DEADLINE or "period" not in target.flags or target.date is None:
         return None
-    g = _grammar()
-    s = _clean(target.raw, g.vocab)
-    return _period_start(s, target.date, g) if s else None
+    return _period_start(normalize_text(target.raw), target.date, _grammar())
 
 
 def parse_target(raw: str, *, year: int | None = None) -> Target:

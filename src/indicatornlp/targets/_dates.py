@@ -128,8 +128,11 @@ def _end_date(y: int, month: int | None, day: int | None, part: str | None) -> d
 
 
 def _period_start(s: str, end: datetime.date, g: _Grammar) -> datetime.date | None:
-    """The first day of the period that ``s`` states and that ends on ``end`` (its year when the start has none)."""
-    m = g.deadline.fullmatch(s)
+    """The first day of the period that ``s`` states and that ends on ``end`` (its year when the start has none).
+
+    ``s`` is a value already read as a period: the first date found in it starts the period (a system token, a
+    bracket or a trailing stop around it change nothing)."""
+    m = g.deadline.search(s)
     if m is None:
         return None
     a = g.date_piece.fullmatch(m["a"])
