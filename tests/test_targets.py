@@ -25,14 +25,17 @@ from hypothesis import strategies as st
 
 from indicatornlp import Comparator, Target, TargetKind, parse_target
 from indicatornlp import targets as targets_module
+from indicatornlp.api import target_in_context
 from indicatornlp.cli import cli
 from indicatornlp.errors import DataFileError
 from indicatornlp.targets import (
     as_excel_date,
     excel_serial_date,
     load_vocabulary,
+    period_start,
     vocabulary,
 )
+from indicatornlp.targets._grammar import _NUMERIC_GROUPS, _grammar
 from indicatornlp.text import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,25 +75,31 @@ def read_table(name: str) -> list[Row]:
         raw_text, tab, spec = line.partition("\t")
         if not tab:
             raise ValueError(f"{where}: no TAB between the value and its expected record")
-        kind, *pairs = shlex.split(spec)
-        fields = dict(pair.split("=", 1) for pair in pairs)
-        if unknown := set(fields) - KEYS:
-            raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
-        expected = {
-            "kind": TargetKind(kind).value,
-            "comparator": Comparator(fields["cmp"]).value if "cmp" in fields else None,
-            "value": str(Decimal(fields["value"])) if "value" in fields else None,
-            "upper": str(Decimal(fields["upper"])) if "upper" in fields else None,
-            "unit": fields.get("unit"),
-            "date": datetime.date.fromisoformat(fields["date"]).isoformat() if "date" in fields else None,
-            "label": fields.get("label"),
-            "direction": fields.get("dir"),
-            "flags": sorted(filter(None, fields.get("flags", "").split(","))),
-        }
+        expected, fields = expected_record(spec, where)
         raw = "" if raw_text == "<empty>" else _unescape(raw_text)
         year = int(fields["year"]) if "year" in fields else None
         rows.append(Row(raw, year, expected, fields.get("xfail"), where))
     return rows
+
+
+def expected_record(spec: str, where: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """An expected record as the tables write it (``numeric cmp=≥ value=95 unit=%``), and its key=value words."""
+    kind, *pairs = shlex.split(spec)
+    fields = dict(pair.split("=", 1) for pair in pairs)
+    if unknown := set(fields) - KEYS:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+    expected = {
+        "kind": TargetKind(kind).value,
+        "comparator": Comparator(fields["cmp"]).value if "cmp" in fields else None,
+        "value": str(Decimal(fields["value"])) if "value" in fields else None,
+        "upper": str(Decimal(fields["upper"])) if "upper" in fields else None,
+        "unit": fields.get("unit"),
+        "date": datetime.date.fromisoformat(fields["date"]).isoformat() if "date" in fields else None,
+        "label": fields.get("label"),
+        "direction": fields.get("dir"),
+        "flags": sorted(filter(None, fields.get("flags", "").split(","))),
+    }
+    return expected, fields
 
 
 def params(name: str) -> list[Any]:
@@ -159,6 +168,57 @@ def test_bugs(row: Row) -> None:
 
 def test_tables_are_large_enough() -> None:
     assert len(SEEDS) + len(CORPUS_PAGES) + len(CORPUS_CODE) >= 300
+
+
+# ---- what a record leaves to a function: a period's start, the name's context -------------------------------
+
+# (raw, year, first day): a period's record keeps its end in ``date``; period_start reads its start from raw
+PERIOD_STARTS = [
+    ("2024.03-2024.11", None, datetime.date(2024, 3, 1)),
+    ("2024.03.15-2024.11.30", None, datetime.date(2024, 3, 15)),
+    ("(2024.03-2024.11)", None, datetime.date(2024, 3, 1)),  # what the parser strips around a value
+    ("定量 2024.03-2024.11。", None, datetime.date(2024, 3, 1)),
+    ("2020年1月--2020年11月", None, datetime.date(2020, 1, 1)),
+    ("每年 3 至 11 月", 2022, datetime.date(2022, 3, 1)),
+    ("2022年下半年", None, datetime.date(2022, 7, 1)),
+    ("2022年上半年", None, datetime.date(2022, 1, 1)),
+    ("2022年第二季度", None, datetime.date(2022, 4, 1)),
+    ("二零二四年", None, datetime.date(2024, 1, 1)),
+    ("全年", 2023, datetime.date(2023, 1, 1)),
+    ("每年 3 至 11 月", None, None),  # no year: no end, no start
+    ("2022年11月30日前", None, None),  # a deadline, not a period
+    ("≥95%", None, None),
+]
+
+
+@pytest.mark.parametrize(("raw", "year", "start"), PERIOD_STARTS, ids=[f"{r} {y}" for r, y, _ in PERIOD_STARTS])
+def test_period_start(raw: str, year: int | None, start: datetime.date | None) -> None:
+    assert period_start(parse_target(raw, year=year)) == start
+
+
+# (name, raw, expected record): api.target_in_context reads what the name says; the tables above read no name
+IN_CONTEXT = [
+    ("耕地地力保护补贴标准", "每亩450", "numeric cmp== value=450 unit=元/亩 flags=unit_inferred"),
+    ("种植补助标准(元/亩)", "每亩450", "numeric cmp== value=450 unit=元/亩 flags=unit_inferred"),
+    ("亩均补贴金额（元）", "每亩450", "numeric cmp== value=450 unit=元/亩 flags=unit_inferred"),
+    ("苗木采购单价", "≤28.40/株", "numeric cmp=≤ value=28.4 unit=元/株 flags=unit_inferred"),
+    ("种植面积", "每亩450", "numeric cmp== value=450 unit=/亩 flags=partial_unit"),  # not money: 450 per 亩
+    ("补贴标准(元/人)", "每亩450", "numeric cmp== value=450 unit=/亩 flags=partial_unit"),  # per something else
+    ("补助标准（万元/亩）", "每亩4.5", "numeric cmp== value=4.5 unit=/亩 flags=partial_unit"),  # 万 applied or not?
+    ("是否发生安全事故", "无", "qualitative label=无"),
+    ("安全事故发生次数", "无", "qualitative label=无"),
+    ("有无违规违纪行为", "无", "qualitative label=无"),
+    ("培训人数", "无", "empty flags=placeholder"),  # nothing to state
+    ("培训人数", "是", "qualitative label=是"),
+]
+
+
+@pytest.mark.parametrize(("name", "raw", "expected"), IN_CONTEXT, ids=[f"{n}|{r}" for n, r, _ in IN_CONTEXT])
+def test_target_in_context(name: str, raw: str, expected: str) -> None:
+    target = target_in_context(name, parse_target(raw))
+    assert target.raw == raw
+    assert record(target) == expected_record(expected, "IN_CONTEXT")[0]
+    assert plausible(target) == []
 
 
 # ---- every corpus string -----------------------------------------------------------------------------------
@@ -370,6 +430,14 @@ def test_filing_like_text_parses_plausibly(raw: str, year: int | None) -> None:
     json.dumps(target.to_dict(), ensure_ascii=False)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(FILING_ALPHABET, max_size=20), st.one_of(st.none(), st.integers(1990, 2040)))
+def test_period_start_is_total(raw: str, year: int | None) -> None:
+    target = parse_target(raw, year=year)
+    start = period_start(target)
+    assert start is None or (isinstance(start, datetime.date) and "period" in target.flags and target.date)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_normalize_text_is_idempotent(raw: str) -> None:
@@ -429,6 +497,10 @@ def test_word_lists_do_not_hide_one_another() -> None:
     assert not set(VOCAB.comparators) & set(VOCAB.units)
     assert not VOCAB.placeholders & set(VOCAB.qualitative)
     assert not VOCAB.option_lists & set(VOCAB.qualitative)
+
+
+def test_the_numeric_groups_are_in_the_order_they_are_unpacked() -> None:
+    assert tuple(_grammar().numeric.groupindex) == _NUMERIC_GROUPS
 
 
 def test_a_bad_data_file_is_reported_with_its_entry() -> None:

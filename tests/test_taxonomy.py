@@ -97,6 +97,19 @@ DESIGN = [
 ]
 
 
+# a 二级 label broken across the two cells (issue 14: page texts of other regions): the two joined, in either
+# order, are exactly one label; a pair that joins into none keeps its 一级 only
+BROKEN = [
+    ("满意度指标", "服务对象", SAT),
+    ("服务对象", "满意度指标", SAT),
+    ("满意度", "服务对象", SAT),
+    ("效益指标", "社会", SOC),
+    ("效益指标", "服务对象", Category("效益指标", None)),
+    ("产出指标", "服务对象", Category("产出指标", None)),
+    (None, "服务对象", None),
+]
+
+
 def _params(table: list[tuple[str | None, str | None, Category | None]]) -> list[object]:
     return [pytest.param(l1, l2, want, id=f"{l1}|{l2}".replace("\n", "⏎")) for l1, l2, want in table]
 
@@ -113,6 +126,11 @@ def test_corpus_labels(level1: str | None, level2: str | None, want: Category | 
 
 @pytest.mark.parametrize(("level1", "level2", "want"), _params(DESIGN))
 def test_design_labels(level1: str | None, level2: str | None, want: Category | None) -> None:
+    assert canonical_category(level1, level2) == want
+
+
+@pytest.mark.parametrize(("level1", "level2", "want"), _params(BROKEN))
+def test_labels_broken_across_two_cells(level1: str | None, level2: str | None, want: Category | None) -> None:
     assert canonical_category(level1, level2) == want
 
 

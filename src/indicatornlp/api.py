@@ -47,7 +47,7 @@ from .model import Model, clean_name, default_model, load_model
 from .records import Filing, Indicator, Normalized, Target, TargetKind
 from .rules import indicator_findings
 from .rules.filing import MODEL_OFF
-from .targets import as_excel_date, parse_target, split_indicator
+from .targets import as_excel_date, parse_target, split_indicator, vocabulary
 from .taxonomy import canonical_category, default_taxonomy
 from .text import normalize_text
 
@@ -69,13 +69,16 @@ _RATE = re.compile(r"(?:率|满意度|占比|比例|比重)(?:[(（][^)）]*[)�
 # a name that asks for a date: an Excel serial number in its target is one
 _DATE_NAME = re.compile(r"时间|日期|时限|期限|截止|完成时")
 _HUNDRED = Decimal(100)
+# a unit the name states at its end, in brackets: 补助标准(元/亩)  补贴金额（万元）
+_UNIT_IN_NAME = re.compile(r"[(（]([^()（）]{1,10})[)）]$")
 
 
 # ---- context ------------------------------------------------------------------------------------------
 
 
 def target_in_context(name: str, target: Target) -> Target:
-    """The target read with what its (cleaned) name says: a rate's bare number is a %, a date's serial is a date.
+    """The target read with what its (cleaned) name says: a rate's bare number is a %, a date's serial is a date,
+    a per-unit number takes the name's money unit, and 无 answers a yes/no name.
 
     >>> t = target_in_context("培训合格率", parse_target(">=90"))
     >>> t.unit, sorted(t.flags)
@@ -83,7 +86,14 @@ def target_in_context(name: str, target: Target) -> Target:
     >>> t = target_in_context("项目完成时间", parse_target("44561"))
     >>> t.kind.value, t.date, sorted(t.flags)
     ('deadline', datetime.date(2021, 12, 31), ['excel_serial'])
+    >>> t = target_in_context("耕地地力保护补贴标准", parse_target("每亩450"))
+    >>> t.value, t.unit, sorted(t.flags)
+    (Decimal('450'), '元/亩', ['unit_inferred'])
+    >>> target_in_context("是否发生安全事故", parse_target("无")).label
+    '无'
     """
+    if target.kind is TargetKind.EMPTY:
+        return _answer(name, target)
     if target.kind is not TargetKind.NUMERIC or target.value is None:
         return target
     if "maybe_excel_serial" in target.flags and _DATE_NAME.search(name):
@@ -92,7 +102,40 @@ def target_in_context(name: str, target: Target) -> Target:
         low, high = target.value, target.upper if target.upper is not None else target.value
         if low >= 0 and high <= _HUNDRED and (high > 1 or high == 0):
             return dataclasses.replace(target, unit="%", flags=(target.flags - {"no_unit"}) | {"unit_inferred"})
+    if "partial_unit" in target.flags and target.unit and target.unit.startswith("/"):
+        return _per_unit(name, target)
     return target
+
+
+def _answer(name: str, target: Target) -> Target:
+    """``无`` under a name asking yes or no, or counting events a target wants none of: none occurred."""
+    vocab = vocabulary()
+    text = normalize_text(target.raw).strip()
+    if "placeholder" not in target.flags or text not in vocab.answers:
+        return target
+    if not any(w in name for w in (*vocab.yes_no_names, *vocab.zero_events)):
+        return target
+    return dataclasses.replace(target, kind=TargetKind.QUALITATIVE, label=vocab.qualitative[text], flags=frozenset())
+
+
+def _per_unit(name: str, target: Target) -> Target:
+    """``每亩450`` (450 /亩) under a name that states its unit (``(元/亩)``, ``（元）``) or is about money (元).
+
+    A name's unit with a multiplier (``（万元/亩）``) is left alone: whether the number already has it is unknown.
+    """
+    vocab = vocabulary()
+    stated = _UNIT_IN_NAME.search(name)
+    numerator, _, denominator = stated.group(1).partition("/") if stated else ("", "", "")
+    unit = vocab.units.get(numerator) if stated else None
+    if not stated and any(w in name for w in vocab.money_names):
+        unit = vocab.units["元"]
+    if unit is None or unit.canonical is None or "/" in unit.canonical or unit.multiplier != 1:
+        return target
+    per = vocab.units.get(denominator) if denominator else None
+    if denominator and (per is None or f"/{per.canonical}" != target.unit):
+        return target  # the name's unit is per something else
+    flags = (target.flags - {"partial_unit"}) | {"unit_inferred"}
+    return dataclasses.replace(target, unit=f"{unit.canonical}{target.unit}", flags=flags)
 
 
 # ---- the normalizer ---------------------------------------------------------------------------------------

@@ -120,13 +120,16 @@ class Target(_Record):
     unit: str | None = None
     """The canonical base unit: ``%``, ``次``, ``人次``, ``元``, ``元/人`` …"""
     date: datetime.date | None = None
-    """For deadlines: the date the work is due (``2022年11月30日前`` → 2022-11-30)."""
+    """For deadlines: the date the work is due (``2022年11月30日前`` → 2022-11-30); a period's end
+    (``2024.03-2024.11`` → 2024-11-30, its first day: ``targets.period_start``)."""
     label: str | None = None
     """The canonical word of a qualitative or direction target (``及时``, ``提升``); several joined by ``、``."""
     direction: str | None = None
     """``increase``, ``decrease`` or ``maintain`` for direction targets."""
     flags: frozenset[str] = frozenset()
-    """Remarks such as ``no_comparator``, ``placeholder``, ``vague``, ``unit_inferred``, ``excel_serial``."""
+    """Remarks such as ``no_comparator``, ``placeholder``, ``vague``, ``unit_inferred``, ``excel_serial``;
+    ``last_year`` on a DIRECTION measured from last year's value (``较上年提高5%``: the 5 % is the change, not the
+    level), ``approx`` on a round number and some more (``3万余人``).  The full list: ``indicatornlp.targets``."""
 
     def summary(self) -> str:
         """What was read, in a few characters: ``≥ 95 %``, ``300–500 人``, ``≤ 2022-11-30``, ``及时``, ``empty``."""

@@ -6,6 +6,8 @@ Category(level1='产出指标', level2='数量指标', legacy=False)
 Category(level1='成本指标', level2='经济成本指标', legacy=True)
 >>> canonical_category(None, "服务对象满 意度指标")
 Category(level1='满意度指标', level2='服务对象满意度指标', legacy=False)
+>>> canonical_category("满意度指标", "服务对象")  # a 二级 label broken across the two cells
+Category(level1='满意度指标', level2='服务对象满意度指标', legacy=False)
 >>> canonical_category("过程指标", "资金管理") is None
 True
 """
@@ -125,11 +127,24 @@ class Taxonomy:
         found = _longest_inside(key, self._level2)
         return self._level2[found] if found else None
 
+    def _joined(self, level1: str, level2: str) -> tuple[str, str, bool] | None:
+        """A 二级 label broken across the two cells ("满意度指标" + "服务对象"): the two joined, in either order, are
+        exactly a known 二级 label (not merely one found inside, which many pairs would hold)."""
+        first, second = clean_label(level1), clean_label(level2)
+        for joined in (_stem(second + first), _stem(first + second)):
+            if joined in self._level2 and joined not in self._not_categories:
+                return self._level2[joined]
+        return None
+
     @lru_cache(maxsize=4096)  # noqa: B019 - taxonomies are few and live as long as the process
     def canonical(self, level1: str | None, level2: str | None) -> Category | None:
         """See ``canonical_category``."""
         one = self._lookup1(level1) if level1 else None
         two = self._lookup2(level2) if level2 else None
+        if level1 and level2 and (one is None or two is None):
+            joined = self._joined(level1, level2)
+            if joined is not None:
+                return Category(joined[0], joined[1], joined[2])
         if two is None:
             if one is None and level2:
                 one = self._lookup1(level2)  # a 一级 label filed in the 二级 column
@@ -161,7 +176,8 @@ def canonical_category(level1: str | None, level2: str | None) -> Category | Non
     """Map a filed 一级/二级 pair onto the canonical taxonomy; ``None`` when it is no indicator category.
 
     Survives PDF breaks ("产出指\\n标"), numbering ("一、", "（1）"), decorations ("(50分)"), spaces and
-    full-width forms; a 二级 given without 一级 gets its 一级 from the table.  ``legacy`` is true when the
+    full-width forms, and a 二级 label broken across the two cells ("满意度指标", "服务对象"); a 二级 given
+    without 一级 gets its 一级 from the table.  ``legacy`` is true when the
     filing used an older or local name or layout.
     """
     return default_taxonomy().canonical(level1, level2)

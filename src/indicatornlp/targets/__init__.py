@@ -37,7 +37,19 @@ ambiguous (each is tested in ``tests/test_targets.py``):
   percentage above 100 gets ``over_100_percent`` (``292%`` is probably ``≥92%``).
 - Two neighbouring Chinese digits are a range: ``两三个`` → 2–3 个 (cn2an alone would make it 23).
   cn2an only ever sees the numeral span the grammar found, so ``统一标准`` and ``一次性`` stay text.
-- ``无`` answers a yes/no indicator (是否发生安全事故 → 无), like ``是``/``否``: QUALITATIVE, label ``无``.
+- ``无`` alone is a placeholder (EMPTY): filers write it in rows with nothing to state.  Under a name asking yes
+  or no, or counting events (是否发生安全事故, 安全事故发生次数), ``api.target_in_context`` reads it as the answer
+  (QUALITATIVE, label ``无``), like ``是``/``否``.  ``零投诉``, ``确保零事故``, ``安全事故零发生`` are = 0 with the
+  event as unit.
+- ``3万余人``, ``200余人`` (a round number and some more) are ≥ it with flag ``approx``.
+- The unit may come first, as a form's unit, comparator and value cells come out joined: ``公里 = 12``,
+  ``% ≥ 90``.  A compound unit joins two units of a denominator with 、 * × or ·: ``元/人*月`` → ``元/人·月``.
+- ``每亩450`` states no unit for the number: = 450 ``/亩`` with flag ``partial_unit`` (``api.target_in_context``
+  makes it 元/亩 under a name about money).
+- A period's ``date`` is its end (``2024.03-2024.11`` → 2024-11-30); :func:`period_start` gives its first day.
+  Years and days may be written in Chinese digits: ``二〇二二年底前``, ``十二月三十一日前``.
+- A target relative to last year (``较上年提高5%``, ``同比增长10%``, ``不低于上年``, ``与上年持平``) is a DIRECTION
+  with flag ``last_year``: the number it keeps (5 %) is the change, never the level (``targets/_relative.py``).
 - Any failure of the grammar itself gives a TEXT record with flag ``unparsed``: the function is total.
 
 Flags: ``no_comparator``, ``no_unit`` (a NUMERIC without them); ``blank``, ``placeholder``,
@@ -45,22 +57,25 @@ Flags: ``no_comparator``, ``no_unit`` (a NUMERIC without them); ``blank``, ``pla
 number); ``vague``; ``with_text`` (a quantity or date inside a phrase); ``period``, ``recurring``,
 ``no_year``, ``invalid_date``; ``excel_serial``, ``maybe_excel_serial``, ``repeated``; ``suspect_ocr``,
 ``over_100_percent``; ``ratio_scaled``, ``plus_minus``, ``partial_unit``, ``unknown_unit``, ``remark``,
-``implied_value``, ``reversed_range``, ``conflicting_comparators``; ``looks_like_name`` (TEXT that reads
-like an indicator name); ``unparsed``.
+``implied_value``, ``reversed_range``, ``conflicting_comparators``; ``approx`` (余, 多: about that and more);
+``last_year`` (measured from last year's value); ``looks_like_name`` (TEXT that reads like an indicator name);
+``unparsed``.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from functools import lru_cache
 
 from ..records import Target, TargetKind
 from ..text import normalize_text
 from ._cells import is_target_cell, is_unit, split_indicator
-from ._dates import _read_deadline, as_excel_date, excel_serial_date
+from ._dates import _period_start, _read_deadline, as_excel_date, excel_serial_date
 from ._grammar import _TRAILING, _Grammar, _grammar
-from ._numbers import _read_numeric, _read_per, _read_two_sided
+from ._numbers import _read_numeric, _read_per, _read_two_sided, _read_unit_first, _read_zero
 from ._record import _target
+from ._relative import _read_relative
 from ._vocabulary import Unit, Vocabulary, load_vocabulary, vocabulary
 from ._words import _read_embedded, _read_placeholder, _read_unit_only, _read_words
 
@@ -73,6 +88,7 @@ __all__ = [
     "is_unit",
     "load_vocabulary",
     "parse_target",
+    "period_start",
     "split_indicator",
     "vocabulary",
 ]
@@ -98,13 +114,15 @@ def _read(raw: str, year: int | None, g: _Grammar) -> Target:
         s = s[1:-1].strip()
     if not s:
         return _target(raw, _K.EMPTY, {"blank"})
-    if s in vocab.placeholders:
+    if s in g.nothing:  # placeholders, and 无 (it answers a yes/no name only: api.target_in_context)
         return _target(raw, _K.EMPTY, {"placeholder"})
     if s in vocab.option_lists:
         return _target(raw, _K.EMPTY, {"placeholder", "option_list"})
     if len(s) > _LONGEST:
         return _text(raw, s, g)
-    found = _read_deadline(raw, s, year, g) if _DATEISH.search(s) else None
+    found = _read_relative(raw, s, year, g) if g.relative_base.search(s) else None
+    if found is None and _DATEISH.search(s):
+        found = _read_deadline(raw, s, year, g)
     if found is not None:
         return found
     if _NUMBERISH.search(s):
@@ -112,7 +130,9 @@ def _read(raw: str, year: int | None, g: _Grammar) -> Target:
         if found is None and "每" in s:
             found = _read_per(raw, s, g)
         if found is None:
-            found = _read_two_sided(raw, s, year, g)
+            found = _read_two_sided(raw, s, year, g) or _read_unit_first(raw, s, year, g)
+        if found is None and "零" in s:
+            found = _read_zero(raw, s, g)
         if found is not None:
             return found
     if g.marks.search(s):
@@ -142,6 +162,23 @@ def _parse(raw: str, year: int | None) -> Target:
 
 
 _parse_cached = lru_cache(maxsize=1 << 16)(_parse)
+
+
+def period_start(target: Target) -> datetime.date | None:
+    """The first day of a period (a DEADLINE with flag ``period``); ``None`` for any other target.
+
+    A period's record keeps its end in ``date``; its start is read again from ``raw`` (the first date the
+    deadline grammar finds there, in the end's year when it names none), so that the record stays one shape for
+    every deadline.
+
+    >>> period_start(parse_target("2024.03-2024.11"))
+    datetime.date(2024, 3, 1)
+    >>> period_start(parse_target("每年3至11月", year=2022)), period_start(parse_target("2022年下半年"))
+    (datetime.date(2022, 3, 1), datetime.date(2022, 7, 1))
+    """
+    if target.kind is not _K.DEADLINE or "period" not in target.flags or target.date is None:
+        return None
+    return _period_start(normalize_text(target.raw), target.date, _grammar())
 
 
 def parse_target(raw: str, *, year: int | None = None) -> Target:

@@ -22,6 +22,8 @@ __all__ = ["as_excel_date", "excel_serial_date"]
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 36526, 47483  # 2000-01-01 … 2029-12-31
 _K = TargetKind
+_CN_DIGITS = {**{ch: n for n, ch in enumerate("〇一二三四五六七八九")}, "零": 0, "○": 0}
+_QUANTITY = re.compile(r"\d")  # a number in the words after a bare year: a quantity for that year
 
 
 def _read_deadline(raw: str, s: str, year: int | None, g: _Grammar) -> Target | None:
@@ -35,8 +37,12 @@ def _read_deadline(raw: str, s: str, year: int | None, g: _Grammar) -> Target | 
     b = g.date_piece.fullmatch(m["b"]) if m["b"] else None
     tail = m["tail"]
     if tail and tail not in vocab.completion:
-        if not any(ch.isdigit() for ch in m["a"]) and not m["suffix"] and not m["lead"]:
-            return None  # "全年开展2次": a time word opens a sentence that states something else
+        time_word = not any(ch.isdigit() for ch in m["a"])  # 全年开展2次
+        for_a_year = (
+            b is None and a is not None and _bare_year(a) and _QUANTITY.search(tail) is not None
+        )  # 2023年培训200人
+        if (time_word or for_a_year) and not m["suffix"] and not m["lead"]:
+            return None  # a time word opens a sentence that states something else: a quantity for that time
         flags.add("with_text")
     comparator = None
     if m["every"]:
@@ -75,6 +81,11 @@ def _read_deadline(raw: str, s: str, year: int | None, g: _Grammar) -> Target | 
     return _target(raw, _K.DEADLINE, flags, comparator=comparator, date=date)
 
 
+def _bare_year(m: re.Match[str]) -> bool:
+    """A date piece that names a year and nothing else (2023年, 2023年度)."""
+    return bool(m["y2"]) and not (m["m2"] or m["yp2"])
+
+
 def _piece(m: re.Match[str]) -> tuple[int | None, int | None, int | None, str | None]:
     """(year, month, day, part) of one date piece; part is 底/末/上旬/全年/上半年 … when stated."""
     y = m["y"] or m["y2"] or m["y7"]
@@ -87,7 +98,17 @@ def _piece(m: re.Match[str]) -> tuple[int | None, int | None, int | None, str | 
         quarter = m["q"]
         number = 3 * (_CN_MONTHS[quarter] if quarter in _CN_MONTHS else int(quarter))
         part = m["qp"] or "季度"
-    return int(y) if y else None, number, int(day) if day else None, part
+    return _digits(y) if y else None, number, _digits(day) if day else None, part
+
+
+def _digits(text: str) -> int:
+    """A year or a day in Arabic or Chinese digits: 2022, 二〇二二 → 2022; 31, 三十一 → 31."""
+    if text[0].isdigit():
+        return int(text)
+    if "十" not in text:  # digit by digit: 二〇二二
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    tens, _, ones = text.partition("十")  # 十五  二十  三十一
+    return 10 * (_CN_DIGITS[tens] if tens else 1) + (_CN_DIGITS[ones] if ones else 0)
 
 
 def _end_date(y: int, month: int | None, day: int | None, part: str | None) -> datetime.date | None:
@@ -102,6 +123,30 @@ def _end_date(y: int, month: int | None, day: int | None, part: str | None) -> d
         if part == "中旬":
             return datetime.date(y, month, 20)
         return datetime.date(y, month, monthrange(y, month)[1])
+    except ValueError:
+        return None
+
+
+def _period_start(s: str, end: datetime.date, g: _Grammar) -> datetime.date | None:
+    """The first day of the period that ``s`` states and that ends on ``end`` (its year when the start has none).
+
+    ``s`` is a value already read as a period: the first date found in it starts the period (a system token, a
+    bracket or a trailing stop around it change nothing)."""
+    m = g.deadline.search(s)
+    if m is None:
+        return None
+    a = g.date_piece.fullmatch(m["a"])
+    # a bare month before a range sign (3至11月) is no date piece
+    bare: tuple[int | None, int | None, int | None, str | None] = (None, _CN_MONTHS.get(m["a"]), None, None)
+    year, number, day, part = _piece(a) if a is not None else bare
+    number = number or (int(m["a"]) if a is None else None)
+    y = year or end.year
+    try:
+        if number is None:
+            return datetime.date(y, 7, 1) if part == "下半年" else datetime.date(y, 1, 1)
+        if part == "季度":
+            return datetime.date(y, number - 2, 1)
+        return datetime.date(y, number, day or {"中旬": 11, "下旬": 21}.get(part or "", 1))
     except ValueError:
         return None
 

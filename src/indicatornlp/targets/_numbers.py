@@ -78,7 +78,7 @@ def _unit(span: str, vocab: Vocabulary) -> tuple[Unit, str | None] | None:
     parts = []
     for denominator in denominators:
         pieces = []
-        for piece in re.split(r"[、·]", denominator):
+        for piece in _DENOMINATOR_JOINS.split(denominator):
             number = re.match(r"\d+(?:\.\d+)?", piece)
             head, rest = (number.group(), piece[number.end() :]) if number else ("", piece)
             unit = vocab.units.get(rest)
@@ -90,6 +90,8 @@ def _unit(span: str, vocab: Vocabulary) -> tuple[Unit, str | None] | None:
     return Unit(f"{top.canonical}/{'/'.join(parts)}", top.multiplier, top.ratio), flag
 
 
+# between two units of one denominator: 元/人、天  元/人·月  元/人*月 (the one form written: 元/人·月)
+_DENOMINATOR_JOINS = re.compile(r"[、·*×•・]")
 _NO_UNIT: tuple[Unit, str | None] = (Unit(None), None)
 _UNKNOWN_UNIT = re.compile(rf"[{_CJK}]{{1,2}}")  # an unlisted measure word after an Arabic number: ≥3趟
 
@@ -98,8 +100,11 @@ def _read_numeric(raw: str, s: str, year: int | None, g: _Grammar) -> Target | N
     m = g.numeric.fullmatch(s)
     if m is None:
         return None
-    cmp, ocr, pct, n1, more, u1, _, n2, u2, suffix, remark, rep = m.groups()
+    # by position, in the order of _NUMERIC_GROUPS (m.groups() is several times cheaper than named access)
+    cmp, ocr, _, pct, n1, mult, more, u1, _, n2, u2, suffix, remark, rep = m.groups()
     vocab = g.vocab
+    if mult:
+        u1 = mult + u1  # 3万余人: the multiplier belongs to the unit
     arabic = n1[-1].isdigit()
     if pct:
         if u1 or n2:
@@ -156,7 +161,8 @@ def _read_numeric(raw: str, s: str, year: int | None, g: _Grammar) -> Target | N
         comparator = _merge(comparator, Comparator.BETWEEN, flags)
     value = low * unit.multiplier if unit.multiplier != 1 else low
     if more:
-        comparator = _merge(comparator, Comparator.GT, flags)
+        comparator = _merge(comparator, Comparator.GE, flags)
+        flags.add("approx")
     if suffix:
         comparator = _merge(comparator, vocab.suffixes[suffix], flags)
     if unit.ratio and 0 < value < 1 and (high is None or high <= 1):
@@ -227,7 +233,8 @@ def _read_per(raw: str, s: str, g: _Grammar) -> Target | None:
         return None
     vocab = g.vocab
     value, _ = _number(m["n"])
-    unit = vocab.units.get(m["unit"])
+    # 每亩450: the number without its unit, 450 per 亩 (the name may say 元: api.target_in_context)
+    unit = vocab.units.get(m["unit"]) if m["unit"] else Unit("")
     dens = [vocab.units.get(d) for d in (m["den"], m["den2"]) if d]
     if value is None or unit is None or unit.canonical is None or any(d is None or d.canonical is None for d in dens):
         return None
@@ -236,4 +243,26 @@ def _read_per(raw: str, s: str, g: _Grammar) -> Target | None:
     if comparator is None:
         return None
     name = "/".join([unit.canonical, *(str(d.canonical) for d in dens if d is not None)])
-    return _target(raw, _K.NUMERIC, (), comparator=comparator, value=_tidy(value * unit.multiplier), unit=name)
+    flags = () if m["unit"] else ("partial_unit",)
+    return _target(raw, _K.NUMERIC, flags, comparator=comparator, value=_tidy(value * unit.multiplier), unit=name)
+
+
+def _read_unit_first(raw: str, s: str, year: int | None, g: _Grammar) -> Target | None:
+    """The unit before the comparator and the number, as joined cells come out: ``公里 = 12``, ``% ≥ 90``."""
+    m = g.unit_first.fullmatch(s)
+    if m is None:
+        return None
+    unit = _unit(m["unit"], g.vocab)
+    if unit is None or not unit[0].canonical:
+        return None
+    return _read_numeric(raw, m["rest"] + m["unit"], year, g)
+
+
+def _read_zero(raw: str, s: str, g: _Grammar) -> Target | None:
+    """None of an event: ``零投诉``, ``确保零事故``, ``安全事故零发生`` → = 0 with the event as unit."""
+    if g.zero is None:
+        return None
+    m = g.zero.fullmatch(s)
+    if m is None:
+        return None
+    return _target(raw, _K.NUMERIC, (), comparator=Comparator.EQ, value=Decimal(0), unit=m["after"] or m["before"])

@@ -42,6 +42,9 @@ class Vocabulary:
     comparators: Mapping[str, Comparator]
     suffixes: Mapping[str, Comparator]
     more_than: tuple[str, ...]
+    """After the number: ``3万余人`` is about 30000 and more (≥, flag ``approx``)."""
+    number_leads: tuple[str, ...]
+    """Before the number, stating no comparator: ``在90%以上``."""
     system_tokens: tuple[str, ...]
     ocr_confusables: tuple[str, ...]
     labels: Mapping[str, str]
@@ -67,6 +70,20 @@ class Vocabulary:
     deadline_suffixes: Mapping[str, Comparator]
     recurring: tuple[str, ...]
     completion: frozenset[str]
+    zero_events: tuple[str, ...]
+    """Events a target wants none of: ``零投诉`` = 0 投诉."""
+    zero_leads: tuple[str, ...]
+    relative_bases: tuple[str, ...]
+    """The words for last year's value (``上年``, ``去年``, ``同期``)."""
+    relative_leads: tuple[str, ...]
+    relative_frames: tuple[str, ...]
+    year_on_year: tuple[str, ...]
+    answers: frozenset[str]
+    """Whole values that answer a yes/no name (``无``) and are a placeholder under any other."""
+    yes_no_names: tuple[str, ...]
+    """Words of a name asking yes or no (``是否``): its target ``无`` answers it."""
+    money_names: tuple[str, ...]
+    """Words of a name about money (``补助``): a per-unit target without unit is in 元."""
 
 
 def _read_toml(name: str) -> dict[str, Any]:
@@ -145,6 +162,9 @@ def load_vocabulary(lexicon: Mapping[str, Any], units: Mapping[str, Any]) -> Voc
         if scope not in ("value", "name"):
             raise DataFileError(f"{lex} [vague] {word!r}", f"scope {scope!r} is not value or name")
     deadline = lexicon.get("deadline", {})
+    zero = lexicon.get("zero", {})
+    relative = lexicon.get("relative", {})
+    context = lexicon.get("context", {})
     return Vocabulary(
         units=table,
         comparators={w: _comparator(c, f"{lex} [comparators] {w!r}") for w, c in lexicon["comparators"].items()},
@@ -152,6 +172,7 @@ def load_vocabulary(lexicon: Mapping[str, Any], units: Mapping[str, Any]) -> Voc
             w: _comparator(c, f"{lex} [comparator_suffixes] {w!r}") for w, c in lexicon["comparator_suffixes"].items()
         },
         more_than=tuple(lexicon.get("more_than", ())),
+        number_leads=tuple(lexicon.get("number_leads", ())),
         system_tokens=tuple(lexicon.get("system_tokens", ())),
         ocr_confusables=tuple(lexicon.get("ocr_confusables", ())),
         labels=labels,
@@ -175,6 +196,15 @@ def load_vocabulary(lexicon: Mapping[str, Any], units: Mapping[str, Any]) -> Voc
         },
         recurring=tuple(deadline.get("recurring", ())),
         completion=frozenset(deadline.get("completion", ())),
+        zero_events=tuple(zero.get("events", ())),
+        zero_leads=tuple(zero.get("leads", ())),
+        relative_bases=tuple(relative.get("bases", ())),
+        relative_leads=tuple(relative.get("leads", ())),
+        relative_frames=tuple(relative.get("frames", ())),
+        year_on_year=tuple(relative.get("year_on_year", ())),
+        answers=frozenset(context.get("answers", ())),
+        yes_no_names=tuple(context.get("yes_no", ())),
+        money_names=tuple(context.get("money", ())),
     )
 
 
