@@ -266,11 +266,13 @@ def test_self_evaluation_columns() -> None:
     rows_ = grid(header, ["产出指标", "数量指标", "指标1:开展精品示范村建设数量", "≤4", "4", "10", "10", ""])
     (filing,) = filings_from_rows(rows_, path="z.xlsx")
     (indicator,) = filing.indicators
-    assert (indicator.target_raw, indicator.actual_raw, indicator.extra) == (
+    assert (indicator.target_raw, indicator.actual_raw, indicator.weight_raw, indicator.score_raw) == (
         "≤4",
         "4",
-        (("分值", "10"), ("得分", "10")),
+        "10",
+        "10",
     )
+    assert (indicator.reason_raw, indicator.extra) == (None, ())
     assert filing.form == "自评表"
 
 

@@ -22,6 +22,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+from ..records import TargetKind
+from ..targets import parse_target
 from ..taxonomy import Taxonomy, clean_label, default_taxonomy
 from ..text import is_cjk, normalize_text
 
@@ -48,6 +50,7 @@ class Vocabulary:
 
     keys: dict[str, str]
     columns: dict[str, str]
+    column_words: tuple[tuple[str, tuple[str, ...]], ...]
     header_words: tuple[str, ...]
     stop_prefixes: tuple[str, ...]
     furniture: frozenset[str]
@@ -61,8 +64,8 @@ class Vocabulary:
 
 
 def label_stem(label: str) -> str:
-    """A label without its 指标 ending: "产出指标" → "产出"."""
-    return label[:-2] if label.endswith("指标") and len(label) > 2 else label
+    """A label without its 指标 ending (目标 in evaluation templates): "产出指标" → "产出", "投入目标" → "投入"."""
+    return label[:-2] if label.endswith(("指标", "目标")) and len(label) > 2 else label
 
 
 @cache
@@ -82,6 +85,7 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(
         keys=keys,
         columns=columns,
+        column_words=tuple((role, tuple(words)) for role, words in data["column_words"].items()),
         header_words=header_words,
         stop_prefixes=tuple(normalize_text(p) for p in data["stop_prefixes"]),
         furniture=frozenset(compact(w) for w in data["furniture"]),
@@ -172,7 +176,7 @@ def metadata_key(text: str) -> tuple[str, str] | None:
 def is_furniture(text: str) -> bool:
     """A row header or separator with no data of its own ("绩效 指标", "---")."""
     key = compact(text)
-    return key in vocabulary().furniture or not key.strip("-=:|")
+    return key in vocabulary().furniture or not key.strip("-:|—") or (len(key) >= 3 and not key.strip("="))
 
 
 def is_stop(text: str) -> bool:
@@ -180,7 +184,7 @@ def is_stop(text: str) -> bool:
     t = normalize_text(text)
     return (
         t.startswith(vocabulary().stop_prefixes)
-        or bool(re.match(r"^[一二三四五六七八九十]+、", t))
+        or (bool(re.match(r"^[一二三四五六七八九十]+、", t)) and as_label(t) is None)
         or bool(re.search(r"\((?:盖章|签章|签字)\)", t))
     )
 
@@ -271,7 +275,7 @@ def as_label(text: str) -> Label | None:
         return None
     vocab = vocabulary()
     stem = label_stem(label)
-    strong = label.endswith("指标")
+    strong = label.endswith(("指标", "目标"))
     if stem in vocab.other_stems:
         return Label(text, stem in {"投入", "过程", "决策"}, stem not in {"投入", "过程", "决策"}, strong, other=True)
     one, two = stem in vocab.level1_stems, stem in vocab.level2_stems
@@ -280,35 +284,85 @@ def as_label(text: str) -> Label | None:
     return Label(text, one, two, strong)
 
 
+@lru_cache(maxsize=16384)
+def is_comparator(text: str) -> bool:
+    """A cell holding only a comparator (``≥``, ``=``, ``大于等于``): the first of a target split over cells.
+
+    >>> [is_comparator(t) for t in ("≥", "＝", "大于等于", "≥90%", "正向", "定性")]
+    [True, True, True, False, False, False]
+    """
+    if not text or len(text) > 6:
+        return False
+    target = parse_target(text)
+    return target.kind is TargetKind.EMPTY and target.comparator is not None
+
+
+@lru_cache(maxsize=16384)
+def is_placeholder(text: str) -> bool:
+    """A row slot the filer left unfilled ("指标2:", "……", "—"): never an indicator, never the end of a table.
+
+    >>> [is_placeholder(t) for t in ("指标2:", "……", "指标1:资助学生人数", "群众满意度")]
+    [True, True, False, False]
+    """
+    key = compact(text)
+    if _SLOT.fullmatch(key):
+        return True
+    target = parse_target(key)
+    return target.kind is TargetKind.EMPTY and bool(target.flags & {"blank", "placeholder"}) and not key.isalnum()
+
+
+_SLOT = re.compile(r"(?:指标|目标)\d{0,2}[:：.、]?|\d{1,2}[:：、]")
+
+
 def is_label_prefix(text: str) -> bool:
     """A piece of a label broken by a line end ("产出指", "服务对象满")."""
     label = clean_label(text)
     return len(label) >= 2 and label in vocabulary().label_prefixes
 
 
+VALUE_ROLES = frozenset({"target", "actual", "comparator", "unit", "weight", "score", "reason"})
+"""The roles of the columns right of the 三级 name that ``Indicator`` has a field for (the others are extras)."""
+LABEL_ROLES = frozenset({"level1", "level2"})
+
+
+@lru_cache(maxsize=8192)
+def column_role(text: str) -> str | None:
+    """The role of one header cell of an indicator table, its own text for an extra column, or ``None``.
+
+    >>> [column_role(t) for t in ("三级指标", "年初目标值(A)", "全年完成值", "计算符号", "指标解释", "项目名称")]
+    ['name', 'target', 'actual', 'comparator', '指标解释', None]
+    """
+    vocab = vocabulary()
+    key = compact(text)
+    bare = re.sub(r"\([^()]*\)$", "", key)
+    if key in vocab.columns:
+        return vocab.columns[key]
+    if bare in vocab.columns:
+        return vocab.columns[bare]
+    if not key or key in vocab.furniture:
+        return None
+    if key in vocab.header_words or bare in vocab.header_words:
+        return bare
+    if 2 < len(bare) <= 16 and not re.search(r"\d", bare):
+        for role, words in vocab.column_words:
+            if any(word in bare for word in words):
+                return bare if role == "extra" else role
+    return None
+
+
 def header_roles(texts: Sequence[str]) -> list[str | None] | None:
     """The role of each cell of an indicator-table header row, or ``None`` when the row is not one.
 
-    Roles: ``level1``, ``level2``, ``name``, ``target``, ``actual``, another header's text (an extra column), or
+    Roles: ``level1``, ``level2``, ``name``, one of ``VALUE_ROLES``, another header's text (an extra column), or
     ``None`` for a cell that is not a header word.
     >>> header_roles(["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值"])
     [None, 'level1', 'level2', 'name', 'target']
+    >>> header_roles(["三级指标", "分值", "年初目标值(A)", "实际完成值(B)", "得分", "未完成原因和改进措施"])
+    ['name', 'weight', 'target', 'actual', 'score', 'reason']
     """
     if not any("指标" in t or "值" in t or "名称" in t for t in texts):
         return None
-    vocab = vocabulary()
-    roles: list[str | None] = []
-    for text in texts:
-        key = compact(text)
-        key_bare = re.sub(r"\([^()]*\)$", "", key)
-        if key in vocab.columns:
-            roles.append(vocab.columns[key])
-        elif key_bare in vocab.columns:
-            roles.append(vocab.columns[key_bare])
-        elif key and (key in vocab.header_words or key_bare in vocab.header_words) and key not in vocab.furniture:
-            roles.append(key_bare)
-        else:
-            roles.append(None)
+    roles = [column_role(text) for text in texts]
     if "name" in roles and ("target" in roles or "actual" in roles):
         return roles
     if {"level1", "level2", "name"} <= set(roles):

@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from ..errors import NoIndicatorTableError
 from ..records import Filing, Funds, Indicator, Position
 from ..taxonomy import canonical_category, clean_label
-from ._forms import Label, label_stem, parse_amount, parse_date, repair_breaks, vocabulary
+from ._forms import (
+    Label,
+    is_comparator,
+    join_broken,
+    label_stem,
+    parse_amount,
+    parse_date,
+    repair_breaks,
+    vocabulary,
+)
 
 # ---- labels across rows -------------------------------------------------------------------------------
 
@@ -123,7 +132,41 @@ class Row:
     position: Position
     page: int | None = None
     actual: str | None = None
+    weight: str | None = None
+    score: str | None = None
+    reason: str | None = None
     extra: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+    def fill(self, values: Sequence[tuple[str, str]]) -> None:
+        """Take the (role, text) cells of the row in source order; a target split over cells (≥ | 60 | 人) is joined.
+
+        A cell of a comparator column that holds no comparator (正向, 定性) is kept as an extra ``指标性质``.
+        """
+        parts: list[str] = []
+        for role, text in values:
+            if not text:
+                continue
+            if role == "comparator" and not is_comparator(text):
+                self.extra.append(("指标性质", text))
+            elif role in _TARGET_PARTS:
+                parts.append(text)
+            elif role in _FIELDS:
+                old = getattr(self, role)
+                setattr(self, role, join_broken([old, text]) if old else text)
+            else:
+                self.extra.append((role, text))
+        if parts:
+            joined = " ".join(parts)
+            self.target = join_broken([self.target, joined]) if self.target else joined
+
+    def has_values(self, values: Sequence[tuple[str, str]]) -> bool:
+        """The row already holds a value for one of these roles (so they belong to a new row)."""
+        for role, _ in values:
+            if role in _TARGET_PARTS and self.target:
+                return True
+            if role in _FIELDS and getattr(self, role) is not None:
+                return True
+        return False
 
     def indicator(self) -> Indicator:
         return Indicator(
@@ -133,9 +176,15 @@ class Row:
             level2_raw=self.level2,
             position=self.position,
             actual_raw=self.actual,
+            weight_raw=self.weight,
+            score_raw=self.score,
+            reason_raw=self.reason,
             extra=tuple(self.extra),
         )
 
+
+_TARGET_PARTS = frozenset({"comparator", "target", "unit"})
+_FIELDS = frozenset({"actual", "weight", "score", "reason"})
 
 _FUNDS = ("total", "fiscal", "carryover", "other", "annual")
 

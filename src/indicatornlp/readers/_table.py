@@ -29,14 +29,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from ..records import Filing, Position
-from ..targets import is_target_cell
+from ..targets import is_target_cell, is_unit
 from ._forms import (
+    VALUE_ROLES,
     Label,
     as_label,
     clean_key,
     compact,
     header_roles,
+    is_comparator,
     is_furniture,
+    is_placeholder,
     is_stop,
     is_title,
     join_broken,
@@ -69,12 +72,111 @@ class Cell:
 # ---- rows of cells --------------------------------------------------------------------------------------
 
 
+@dataclasses.dataclass
+class Columns:
+    """The indicator header in force: the role of each column and the value columns right of the 三级 name.
+
+    A table with two column blocks (中期 | 年度: 二级 三级 指标值 二级 三级 指标值) is read from its first block;
+    ``after_name`` stops where the second one starts.
+    """
+
+    by_col: dict[int, str]
+    name_col: int | None
+    after_name: tuple[str | None, ...]
+    """Role at offset 1, 2 … from the 三级 name column, up to the end of the first block."""
+    blocks: bool
+    """A second block of columns follows the first."""
+
+    @classmethod
+    def of(cls, by_col: dict[int, str]) -> Columns:
+        names = [c for c, r in by_col.items() if r == "name"]
+        if not names:
+            return cls(by_col, None, (), False)
+        name_col = min(names)
+        after: list[str | None] = []
+        blocks = False
+        for col in range(name_col + 1, max(by_col) + 1):
+            role = by_col.get(col)
+            if role in ("level1", "level2", "name"):
+                blocks = True
+                break
+            after.append(role)
+        return cls(by_col, name_col, tuple(after), blocks)
+
+    def role(self, col: int) -> str | None:
+        return self.by_col.get(col)
+
+    def relative(self, name_col: int, cells: Sequence[_Text]) -> tuple[list[tuple[str, str]], list[_Text]] | None:
+        """(role, text) of the cells right of a name at ``name_col``, read by their distance from it, and the cells
+        past the first block; ``None`` when a cell sits left of the name or none falls inside the block.
+
+        Rows whose merged label cells were dropped are shifted left, but their cells keep their distances.  A
+        cell that is no number under a 分值/得分 column belongs to the next column (a sub-item row without a score).
+        """
+        values: list[tuple[str, str]] = []
+        after: list[_Text] = []
+        shift = 0
+        for t in cells:
+            at = t.cell.col - name_col - 1 + shift
+            if at < 0:
+                return None
+            while at < len(self.after_name) and self.after_name[at] in _SCORES and not _NUMBER.match(t.text):
+                at, shift = at + 1, shift + 1
+            if at >= len(self.after_name):
+                after.append(t)
+            else:
+                values.append((self.after_name[at] or "", t.text))
+        if cells and not values:
+            return None
+        return values, after
+
+    def absolute(self, cells: Sequence[_Text]) -> list[tuple[str, str]]:
+        """(role, text) of cells read by their own column (the second block, if any, left out)."""
+        end = self.name_col + len(self.after_name) if self.name_col is not None and self.blocks else None
+        return [(self.by_col.get(t.cell.col) or "", t.text) for t in cells if end is None or t.cell.col <= end]
+
+
+_DEFAULT_ROLES = ("target", "actual", "weight", "score")
+"""Value columns of a table read without its header: 年度指标值, then 实际完成值, 分值 and 得分 of a 自评表."""
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_SCORES = frozenset({"weight", "score"})
+
+
+def fold_target(cells: Sequence[_Text]) -> list[str]:
+    """The values of a row with a target split over cells (≥ | 90 | %) joined in source order: ["≥ 90 %"]."""
+    out: list[str] = []
+    i = 0
+    while i < len(cells):
+        text = cells[i].text
+        if is_comparator(text) and i + 1 < len(cells):
+            text, i = f"{text} {cells[i + 1].text}", i + 1
+            if i + 1 < len(cells) and is_unit(cells[i + 1].text):
+                text, i = f"{text} {cells[i + 1].text}", i + 1
+        out.append(text)
+        i += 1
+    return out
+
+
 _HEADER_TAIL = re.compile(r"(?:值|分值|得分|说明|原因|依据|单位|权重)(?:\([^()]*\))?$")
 
 
 class _Text(NamedTuple):
     text: str
     cell: Cell
+
+
+def _header_span(texts: Sequence[_Text], roles: Sequence[str | None]) -> tuple[int, int]:
+    """Where the header cells of a row start and end: a flattened page may run metadata and rows into it."""
+    first = next(i for i, r in enumerate(roles) if r is not None)
+    while first > 0 and is_furniture(texts[first - 1].text):
+        first -= 1
+    end = first
+    for i in range(first, len(texts)):
+        if roles[i] is not None or is_furniture(texts[i].text):
+            end = i + 1
+        elif as_label(texts[i].text) is not None or is_target_cell(texts[i].text):
+            break
+    return first, end
 
 
 def filings_from_rows(
@@ -111,6 +213,7 @@ class _GridReader:
         self.goal_below: tuple[int, int] | None = None  # (年度总目标 column, 项目总目标 column or 0)
         self.table_of_row: dict[int, int] = {}
         self.after_header = False  # no label or row yet since the header: a second header line may follow
+        self._columns: Columns | None = None
 
     # positions
     def position(self, cell: Cell) -> Position:
@@ -151,9 +254,12 @@ class _GridReader:
             text = repair_breaks(cell.text)
             if text:
                 texts.append(_Text(text, cell))
-        if not texts:
-            return
-        texts.sort(key=lambda t: t.cell.col)
+        if texts:
+            texts.sort(key=lambda t: t.cell.col)
+            self.texts(texts)
+
+    def texts(self, texts: list[_Text]) -> None:
+        """One row (or a run of cells that a flattened page did not split into rows)."""
         marker = self.marker(texts)
         if marker is not None:
             project = self.project
@@ -165,23 +271,31 @@ class _GridReader:
                 project.year = project.year or year_of_title(title)
                 if "自评" in title:
                     project.form = "自评表"
+                if len(texts) > 1 and not is_title(texts[1].text):
+                    self.texts(texts[1:])
                 return
             if marker == 1:
                 project.year = project.year or year_cell(texts[0].text)
+                if len(texts) > 1:
+                    self.texts(texts[1:])
                 return
         project = self.current(texts[0].cell)
         if self.in_table and is_stop(texts[0].text):
             self.in_table = False
             return
-        cell_texts = [t.text for t in texts]
-        roles = header_roles(cell_texts)
+        roles = header_roles([t.text for t in texts])
         if roles is not None:
-            self.roles = {t.cell.col: r for t, r in zip(texts, roles, strict=True) if r is not None}
+            start, end = _header_span(texts, roles)
+            if start:
+                self.texts(texts[:start])  # metadata before the header, on the same flattened row
+            self.roles = {t.cell.col: r for t, r in zip(texts[start:end], roles[start:end], strict=True) if r}
             self.in_table = True
             self.after_header = True
             self.goal_below = None
-            if "actual" in roles:
+            if "actual" in roles[start:end]:
                 project.form = "自评表"
+            if end < len(texts):
+                self.texts(texts[end:])  # the first rows of the table, on the same flattened row
             return
         if not self.in_table and not project.rows and self.starts_table(texts):
             self.in_table = True
@@ -259,12 +373,7 @@ class _GridReader:
             labels.append(texts[len(labels)])
             found.append(label)
         rest = texts[len(labels) :]
-        if (
-            found
-            and not found[-1].strong
-            and len(rest) == 1
-            and (is_target_cell(rest[0].text) or (roles or {}).get(rest[0].cell.col) == "target")
-        ):
+        if found and not found[-1].strong and self.weak_label_is_name(found, rest):
             rest.insert(0, labels.pop())  # "群众满意度 | ≥95%": the weak label is the 三级 name
             found.pop()
         if found and project.labels.feed([(f, t.cell.col) for f, t in zip(found, labels, strict=True)], roles):
@@ -273,44 +382,62 @@ class _GridReader:
             return
         if all(t.cell.merged_from is not None and t.cell.merged_from[0] != t.cell.row for t in rest) and not found:
             return  # nothing new: the cells are a vertical merge repeated from the row above
+        if not found and len(rest) == 1 and is_placeholder(rest[0].text) and not self.wants_value(project, rest[0]):
+            return  # "指标2:", "……": a slot left empty, the table goes on
         if not found and len(rest) == 1 and self.is_prose(rest[0]):
             self.in_table = False
             return
         self.place(project, rest, bool(found))
 
+    def weak_label_is_name(self, found: Sequence[Label], rest: Sequence[_Text]) -> bool:
+        """A weak label ("群众满意度") after a 一级 and a 二级, or followed by values only, is the 三级 name."""
+        if len(found) >= 3:
+            return True
+        if not rest:
+            return False
+        columns = self.columns
+        first = rest[0]
+        return (
+            is_target_cell(first.text)
+            or is_comparator(first.text)
+            or (columns is not None and columns.role(first.cell.col) in VALUE_ROLES and len(rest) <= 2)
+        )
+
+    def wants_value(self, project: Project, t: _Text) -> bool:
+        """The open row still lacks its target and this lone cell may be it ("—" in the next row)."""
+        open_row = project.rows[-1] if project.rows and project.labels.rows_since > 0 else None
+        return open_row is not None and not open_row.target and is_target_cell(t.text)
+
     def is_prose(self, t: _Text) -> bool:
         """A paragraph between tables (a one-cell row left of the 三级 column), not an indicator."""
+        if len(t.text) > 60:
+            return True
+        columns = self.columns
+        if columns is None or columns.name_col is None:
+            return False
+        return t.cell.col < columns.name_col and is_stop(t.text)
+
+    @property
+    def columns(self) -> Columns | None:
         if self.roles is None:
-            return len(t.text) > 60
-        name_cols = [c for c, r in self.roles.items() if r == "name"]
-        return bool(name_cols) and t.cell.col < min(name_cols) and not is_target_cell(t.text)
+            return None
+        if self._columns is None or self._columns.by_col is not self.roles:
+            self._columns = Columns.of(self.roles)
+        return self._columns
 
     def place(self, project: Project, rest: list[_Text], labelled: bool) -> None:
-        roles = self.roles
         open_row = project.rows[-1] if project.rows and project.labels.rows_since > 0 else None
         page_turned = open_row is not None and rest[0].cell.page is not None and rest[0].cell.page != open_row.page
-        by_role: dict[str, _Text] | None = None
-        if roles is not None and all(roles.get(t.cell.col) not in (None, "level1", "level2") for t in rest):
-            by_role = {roles[t.cell.col]: t for t in rest}
-            if "name" not in by_role and (labelled or open_row is None):
-                by_role = None  # a new label starts a new row: read the cells in order
-        if by_role is None:
-            value_roles = [r for _, r in sorted((roles or {}).items()) if r not in ("level1", "level2", "name")]
-            value_roles = value_roles or ["target"]
-            if len(rest) == 1 and not labelled and open_row is not None and is_target_cell(rest[0].text):
-                by_role = {"target": rest[0]}  # a row whose value sits in the next row
-            else:
-                n_names = max(1, len(rest) - len(value_roles))
-                joined = _Text(" ".join(t.text for t in rest[:n_names]), rest[0].cell)
-                by_role = {"name": joined, **dict(zip(value_roles, rest[n_names:], strict=False))}
-        name = by_role.pop("name") if "name" in by_role else None
+        name, values, leftover = self.split(rest, open_row if not labelled else None)
         if open_row is not None and not labelled:
-            if name is None and not open_row.target and "target" in by_role:
-                self.fill(open_row, by_role)
+            if name is None and values and not open_row.has_values(values):
+                open_row.fill(values)  # the values of a row sit in the next row
+                self.more(project, leftover)
                 return
-            if page_turned and name is not None and (not open_row.target or "target" not in by_role):
+            if page_turned and name is not None and (not open_row.target or not any(r == "target" for r, _ in values)):
                 open_row.name = join_broken([open_row.name, name.text])  # a row split by a page break
-                self.fill(open_row, by_role)
+                open_row.fill(values)
+                self.more(project, leftover)
                 return
         if name is None:
             name = _Text("", rest[0].cell)
@@ -324,18 +451,49 @@ class _GridReader:
             position=self.position(cell),
             page=cell.page,
         )
-        self.fill(row, by_role)
+        row.fill(values)
         project.add(row)
+        self.more(project, leftover)
 
-    @staticmethod
-    def fill(row: Row, by_role: dict[str, _Text]) -> None:
-        for role, t in by_role.items():
-            if role == "target":
-                row.target = join_broken([row.target, t.text]) if row.target else t.text
-            elif role == "actual":
-                row.actual = join_broken([row.actual, t.text]) if row.actual else t.text
-            else:
-                row.extra.append((role, t.text))
+    def more(self, project: Project, leftover: list[_Text]) -> None:
+        """Cells after a complete row: the next indicator row on the same line (a table flattened to a stream)."""
+        if not leftover:
+            return
+        open_row = project.rows[-1] if project.rows else None
+        if open_row is not None and all(is_target_cell(t.text) or _NUMBER.match(t.text) for t in leftover):
+            open_row.extra.extend(("", t.text) for t in leftover)  # values of a column the header does not name
+            return
+        self.indicator_row(project, leftover)
+
+    def split(self, rest: list[_Text], open_row: Row | None) -> tuple[_Text | None, list[tuple[str, str]], list[_Text]]:
+        """The name cell of a row, its values as (role, text) in source order, and the cells after the row.
+
+        ``open_row`` is the row above when this one states no label: cells in its missing value columns fill it.
+        """
+        columns = self.columns
+        if columns is None:
+            folded = fold_target(rest[1:])
+            roles = _DEFAULT_ROLES[: len(folded)]
+            extra = [("", t) for t in folded[len(roles) :]]
+            return rest[0], [*zip(roles, folded, strict=False), *extra], []
+        first = rest[0]
+        if open_row is not None and columns.role(first.cell.col) in VALUE_ROLES:
+            values = columns.absolute(rest)
+            if not open_row.has_values(values):
+                return None, values, []
+        name, cells = rest[0], rest[1:]
+        if columns.role(name.cell.col) == "name":
+            return name, columns.absolute(cells), []
+        relative = columns.relative(name.cell.col, cells)
+        if relative is not None:
+            values, after = relative
+            return name, values, ([] if columns.blocks else after)
+        if all(columns.role(t.cell.col) in VALUE_ROLES for t in cells):
+            return name, columns.absolute(cells), []
+        value_roles = [r for r in columns.after_name if r is not None] or ["target"]
+        n_names = max(1, len(rest) - len(value_roles))
+        joined = _Text(" ".join(t.text for t in rest[:n_names]), rest[0].cell)
+        return joined, list(zip(value_roles, [t.text for t in rest[n_names:]], strict=False)), []
 
     def finish(self) -> list[Filing]:
         if self.project is not None:

@@ -62,7 +62,7 @@ _NUMBER_END = re.compile(r"\d(?:\.\d+)?$")
 _SCORE = re.compile(r"^\d+(?:\.\d+)?$")
 _NUMBERED = re.compile(r"^(?:指标\s*\d+|\d+\s*(?:[、．)）]|\.(?!\d))|[(（]\d+[)）]|[①-⑳])")
 """A name that starts with its row number ("指标4.", "2、") starts a row: it continues none and is no value."""
-_SCORE_ROLES = frozenset({"分值", "得分", "权重", "权重(%)"})
+_SCORE_ROLES = frozenset({"weight", "score"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +210,7 @@ def _find_header(lines: Sequence[Line]) -> tuple[int, int, list[str]] | None:
 def _value_roles(header: str) -> list[str]:
     """The value columns after the 三级 name, in order: target, actual and score columns."""
     columns = vocabulary().columns
-    words = sorted([*columns, *_SCORE_ROLES], key=len, reverse=True)
+    words = sorted(columns, key=len, reverse=True)
     name_at = min((header.find(w) for w in _NAME_WORDS if w in header), default=0)
     roles: list[str] = []
     i = name_at
@@ -218,7 +218,7 @@ def _value_roles(header: str) -> list[str]:
         for word in words:
             if header.startswith(word, i):
                 role = columns.get(word, word)
-                if (role in ("target", "actual") or word in _SCORE_ROLES) and role not in roles:
+                if (role in ("target", "actual") or role in _SCORE_ROLES) and role not in roles:
                     roles.append(role)
                 i += len(word)
                 break
@@ -495,13 +495,7 @@ class _TableReader:
 
     @staticmethod
     def fill(row: Row, values: Sequence[tuple[str, str]]) -> None:
-        for role, value in values:
-            if role == "target":
-                row.target = value
-            elif role == "actual":
-                row.actual = value
-            else:
-                row.extra.append((role, value))
+        row.fill(values)
 
     def new_row(self, name: str, values: Sequence[tuple[str, str]], line: Line) -> None:
         project = self.project
