@@ -9,7 +9,8 @@ Two sets of pages, both read with ``read_filings``:
   (``R1`` a generic fix reads it, ``R2`` a dedicated layout mode, ``E`` a stretch).
 
 Texts are compared squashed: NFKC, all white space removed.  Where a corpus row keeps its comparator or unit apart
-(``comparator_raw``, ``unit_raw``) or its cells (``target_cells``), the target joined in source order counts too.
+(``comparator_raw``, ``unit_raw``) or its cells (``target_cells``), the target joined from them counts too (comparator,
+value, unit; or unit, comparator, value, as forms with a 计量单位 column before the 指标值 print them).
 
     .venv/bin/python bench/reader_coverage.py [--verbose]
 """
@@ -45,13 +46,14 @@ def targets_of(row: dict[str, Any]) -> set[str]:
     if row.get("target_cells"):
         forms.add(squash("".join(row["target_cells"])))
     comparator, unit = row.get("comparator_raw") or "", row.get("unit_raw") or ""
+    if comparator and squash(target).startswith(squash(comparator)):
+        comparator = ""
+    if unit and squash(target).endswith(squash(unit)):
+        unit = ""
     if comparator or unit:
-        joined = target
-        if comparator and not squash(target).startswith(squash(comparator)):
-            joined = comparator + joined
-        if unit and not squash(target).endswith(squash(unit)):
-            joined += unit
-        forms.add(squash(joined))
+        # the cells joined in either order the forms print them: ≥ | 95 | %, or % | ≥ | 95
+        forms.add(squash(comparator + target + unit))
+        forms.add(squash(unit + comparator + target))
     return forms
 
 

@@ -54,6 +54,7 @@ class Vocabulary:
     header_words: tuple[str, ...]
     stop_prefixes: tuple[str, ...]
     furniture: frozenset[str]
+    kinds: frozenset[str]
     ambiguous_level2: dict[str, frozenset[str]]
     level1_stems: frozenset[str]
     level2_stems: frozenset[str]
@@ -89,6 +90,7 @@ def vocabulary() -> Vocabulary:
         header_words=header_words,
         stop_prefixes=tuple(normalize_text(p) for p in data["stop_prefixes"]),
         furniture=frozenset(compact(w) for w in data["furniture"]),
+        kinds=frozenset(compact(w) for w in data["kinds"]),
         ambiguous_level2={k: frozenset(v) for k, v in data["ambiguous_level2"].items()},
         level1_stems=level1,
         level2_stems=level2,
@@ -295,6 +297,11 @@ def is_comparator(text: str) -> bool:
         return False
     target = parse_target(text)
     return target.kind is TargetKind.EMPTY and target.comparator is not None
+
+
+def is_kind(text: str) -> bool:
+    """A 指标性质/指标方向 word (定性, 正向): what kind of target the row has, never part of it."""
+    return compact(text) in vocabulary().kinds
 
 
 @lru_cache(maxsize=16384)

@@ -142,22 +142,30 @@ class Row:
 
         A cell of a comparator column that holds no comparator (正向, 定性) is kept as an extra ``指标性质``.
         """
-        parts: list[str] = []
+        parts: list[tuple[str, str]] = []
         for role, text in values:
             if not text:
                 continue
             if role == "comparator" and not is_comparator(text):
                 self.extra.append(("指标性质", text))
             elif role in _TARGET_PARTS:
-                parts.append(text)
+                parts.append((role, text))
             elif role in _FIELDS:
                 old = getattr(self, role)
                 setattr(self, role, join_broken([old, text]) if old else text)
             else:
                 self.extra.append((role, text))
+        value = next((text for role, text in parts if role == "target"), "")
+        # a unit the target already ends with ("% | ≥95%") is said once
+        parts = [(r, t) for r, t in parts if not (r == "unit" and value.endswith(t))]
         if parts:
-            joined = " ".join(parts)
+            joined = " ".join(text for _, text in parts)
             self.target = join_broken([self.target, joined]) if self.target else joined
+
+    def filled(self) -> list[str]:
+        """The value columns the row has (a target fills its comparator and unit columns too)."""
+        roles = ["comparator", "target", "unit"] if self.target else []
+        return roles + [role for role in _FIELDS if getattr(self, role) is not None]
 
     def has_values(self, values: Sequence[tuple[str, str]]) -> bool:
         """The row already holds a value for one of these roles (so they belong to a new row)."""

@@ -23,13 +23,12 @@ come from ``canonical_category``.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
 
 from ..records import Filing, Position
-from ..targets import is_target_cell, is_unit
+from ..targets import is_target_cell
+from ._columns import DEFAULT_ROLES, Cell, Columns, Text, fold_target, header_span, is_number
 from ._forms import (
     VALUE_ROLES,
     Label,
@@ -53,130 +52,32 @@ from ._project import Project, Row, no_table
 __all__ = ["Cell", "filings_from_rows"]
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Cell:
-    """One cell of a table as laid out in the source."""
-
-    text: str
-    """Cell text as extracted (may contain line breaks); ``""`` for an empty cell."""
-    row: int
-    """1-based row in the source table or sheet."""
-    col: int
-    """1-based column."""
-    page: int | None = None
-    line: int | None = None
-    merged_from: tuple[int, int] | None = None
-    """(row, col) of the top-left cell when this cell is covered by a merge."""
-
-
 # ---- rows of cells --------------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass
-class Columns:
-    """The indicator header in force: the role of each column and the value columns right of the 三级 name.
-
-    A table with two column blocks (中期 | 年度: 二级 三级 指标值 二级 三级 指标值) is read from its first block;
-    ``after_name`` stops where the second one starts.
-    """
-
-    by_col: dict[int, str]
-    name_col: int | None
-    after_name: tuple[str | None, ...]
-    """Role at offset 1, 2 … from the 三级 name column, up to the end of the first block."""
-    blocks: bool
-    """A second block of columns follows the first."""
-
-    @classmethod
-    def of(cls, by_col: dict[int, str]) -> Columns:
-        names = [c for c, r in by_col.items() if r == "name"]
-        if not names:
-            return cls(by_col, None, (), False)
-        name_col = min(names)
-        after: list[str | None] = []
-        blocks = False
-        for col in range(name_col + 1, max(by_col) + 1):
-            role = by_col.get(col)
-            if role in ("level1", "level2", "name"):
-                blocks = True
-                break
-            after.append(role)
-        return cls(by_col, name_col, tuple(after), blocks)
-
-    def role(self, col: int) -> str | None:
-        return self.by_col.get(col)
-
-    def relative(self, name_col: int, cells: Sequence[_Text]) -> tuple[list[tuple[str, str]], list[_Text]] | None:
-        """(role, text) of the cells right of a name at ``name_col``, read by their distance from it, and the cells
-        past the first block; ``None`` when a cell sits left of the name or none falls inside the block.
-
-        Rows whose merged label cells were dropped are shifted left, but their cells keep their distances.  A
-        cell that is no number under a 分值/得分 column belongs to the next column (a sub-item row without a score).
-        """
-        values: list[tuple[str, str]] = []
-        after: list[_Text] = []
-        shift = 0
-        for t in cells:
-            at = t.cell.col - name_col - 1 + shift
-            if at < 0:
-                return None
-            while at < len(self.after_name) and self.after_name[at] in _SCORES and not _NUMBER.match(t.text):
-                at, shift = at + 1, shift + 1
-            if at >= len(self.after_name):
-                after.append(t)
-            else:
-                values.append((self.after_name[at] or "", t.text))
-        if cells and not values:
-            return None
-        return values, after
-
-    def absolute(self, cells: Sequence[_Text]) -> list[tuple[str, str]]:
-        """(role, text) of cells read by their own column (the second block, if any, left out)."""
-        end = self.name_col + len(self.after_name) if self.name_col is not None and self.blocks else None
-        return [(self.by_col.get(t.cell.col) or "", t.text) for t in cells if end is None or t.cell.col <= end]
-
-
-_DEFAULT_ROLES = ("target", "actual", "weight", "score")
-"""Value columns of a table read without its header: 年度指标值, then 实际完成值, 分值 and 得分 of a 自评表."""
-_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-_SCORES = frozenset({"weight", "score"})
-
-
-def fold_target(cells: Sequence[_Text]) -> list[str]:
-    """The values of a row with a target split over cells (≥ | 90 | %) joined in source order: ["≥ 90 %"]."""
-    out: list[str] = []
-    i = 0
-    while i < len(cells):
-        text = cells[i].text
-        if is_comparator(text) and i + 1 < len(cells):
-            text, i = f"{text} {cells[i + 1].text}", i + 1
-            if i + 1 < len(cells) and is_unit(cells[i + 1].text):
-                text, i = f"{text} {cells[i + 1].text}", i + 1
-        out.append(text)
-        i += 1
-    return out
-
-
 _HEADER_TAIL = re.compile(r"(?:值|分值|得分|说明|原因|依据|单位|权重)(?:\([^()]*\))?$")
+_TOTALS = frozenset({"合计", "总分", "总计", "小计", "合计得分", "总得分"})
 
 
-class _Text(NamedTuple):
-    text: str
-    cell: Cell
+def _is_total(text: str) -> bool:
+    """合计 / 总分: a row of sums under the indicators."""
+    return compact(text).rstrip(":：") in _TOTALS
 
 
-def _header_span(texts: Sequence[_Text], roles: Sequence[str | None]) -> tuple[int, int]:
-    """Where the header cells of a row start and end: a flattened page may run metadata and rows into it."""
-    first = next(i for i, r in enumerate(roles) if r is not None)
-    while first > 0 and is_furniture(texts[first - 1].text):
-        first -= 1
-    end = first
-    for i in range(first, len(texts)):
-        if roles[i] is not None or is_furniture(texts[i].text):
-            end = i + 1
-        elif as_label(texts[i].text) is not None or is_target_cell(texts[i].text):
-            break
-    return first, end
+def _label_like(text: str) -> bool:
+    """A short cell of words that may be a label in words the taxonomy does not know (项目决策)."""
+    return 2 <= len(text) <= 12 and not re.search(r"\d", text) and not is_target_cell(text)
+
+
+def _unknown_label(text: str) -> bool:
+    """A short cell ending in 指标 that is no known label (社会、经济、生态效益 指标, 计划管理指标)."""
+    key = compact(text)
+    return (
+        bool(re.search(r"指标[等)）]*$", key))
+        and 4 <= len(key) <= 16
+        and not re.search(r"\d", key)
+        and as_label(text) is None
+    )
 
 
 def filings_from_rows(
@@ -239,7 +140,7 @@ class _GridReader:
         return self.project if self.project is not None else self.start_project(cell, -1)
 
     def row(self, cells: Sequence[Cell]) -> None:
-        texts: list[_Text] = []
+        texts: list[Text] = []
         for cell in cells:
             if (
                 cell.merged_from is not None
@@ -253,12 +154,12 @@ class _GridReader:
                 continue  # a horizontal merge repeats its text along the row
             text = repair_breaks(cell.text)
             if text:
-                texts.append(_Text(text, cell))
+                texts.append(Text(text, cell))
         if texts:
             texts.sort(key=lambda t: t.cell.col)
             self.texts(texts)
 
-    def texts(self, texts: list[_Text]) -> None:
+    def texts(self, texts: list[Text]) -> None:
         """One row (or a run of cells that a flattened page did not split into rows)."""
         marker = self.marker(texts)
         if marker is not None:
@@ -285,10 +186,16 @@ class _GridReader:
             return
         roles = header_roles([t.text for t in texts])
         if roles is not None:
-            start, end = _header_span(texts, roles)
+            start, end = header_span(texts, roles)
             if start:
                 self.texts(texts[:start])  # metadata before the header, on the same flattened row
-            self.roles = {t.cell.col: r for t, r in zip(texts[start:end], roles[start:end], strict=True) if r}
+            header = [
+                (t.cell.col, r)
+                for t, r in zip(texts[start:end], roles[start:end], strict=True)
+                if r or not is_furniture(t.text)
+            ]
+            self.roles = {col: r for col, r in header if r}
+            self._columns = Columns.of(header)
             self.in_table = True
             self.after_header = True
             self.goal_below = None
@@ -304,7 +211,7 @@ class _GridReader:
         elif not project.rows:
             self.metadata_row(project, texts)
 
-    def marker(self, texts: Sequence[_Text]) -> int | None:
+    def marker(self, texts: Sequence[Text]) -> int | None:
         first = texts[0].text
         if len(texts) <= 2 and is_title(first):
             return 0
@@ -315,12 +222,16 @@ class _GridReader:
             return 2
         return None
 
-    def starts_table(self, texts: Sequence[_Text]) -> bool:
+    def starts_table(self, texts: Sequence[Text]) -> bool:
+        """A row that opens an indicator table without a header: a strong label, or a name with its target
+        split over cells (a chunk cut from the middle of a table: "公益性讲座知晓率 | = | 100 | %")."""
         label = as_label(texts[0].text)
-        return label is not None and label.strong and len(texts) >= 2 and as_label(texts[-1].text) is None
+        if label is not None and label.strong and len(texts) >= 2 and as_label(texts[-1].text) is None:
+            return True
+        return len(texts) >= 3 and metadata_key(texts[0].text) is None and is_comparator(texts[1].text)
 
     # metadata
-    def metadata_row(self, project: Project, texts: Sequence[_Text]) -> None:
+    def metadata_row(self, project: Project, texts: Sequence[Text]) -> None:
         if self.goal_below is not None:
             goal_col, overall_col = self.goal_below
             self.goal_below = None
@@ -357,45 +268,83 @@ class _GridReader:
             i += 1
 
     # indicator rows
-    def indicator_row(self, project: Project, texts: list[_Text]) -> None:
-        roles = self.roles
+    def indicator_row(self, project: Project, texts: list[Text]) -> None:
         texts = [t for t in texts if not is_furniture(t.text)]
         if not texts:
             return
-        if roles is not None and header_roles([t.text for t in texts]) is not None:
+        if self.roles is not None and header_roles([t.text for t in texts]) is not None:
             return  # a header repeated inside the table (after a page break)
         if self.after_header and all(_HEADER_TAIL.search(t.text) and len(t.text) <= 12 for t in texts):
             return  # the second line of a two-line header ("2021年实际实现值 | 预期2022年实现值")
         self.after_header = False
-        labels: list[_Text] = []
-        found: list[Label] = []
-        while len(labels) < len(texts) and (label := as_label(texts[len(labels)].text)) is not None:
-            labels.append(texts[len(labels)])
-            found.append(label)
+        while texts and self.in_table:
+            texts = self.one_row(project, texts)
+
+    def one_row(self, project: Project, texts: list[Text]) -> list[Text]:
+        """Read one indicator row from the start of ``texts``; the cells after it (a flattened page runs rows
+        together) are returned."""
+        if _is_total(texts[0].text):
+            return []  # 合计 | 100: the sum of the scores, not an indicator
+        labels, found = self.labels_of(project, texts)
         rest = texts[len(labels) :]
         if found and not found[-1].strong and self.weak_label_is_name(found, rest):
             rest.insert(0, labels.pop())  # "群众满意度 | ≥95%": the weak label is the 三级 name
             found.pop()
-        if found and project.labels.feed([(f, t.cell.col) for f, t in zip(found, labels, strict=True)], roles):
+        if found and project.labels.feed([(f, t.cell.col) for f, t in zip(found, labels, strict=True)], self.roles):
             project.backfill_level1()
         if not rest:
-            return
+            return []
         if all(t.cell.merged_from is not None and t.cell.merged_from[0] != t.cell.row for t in rest) and not found:
-            return  # nothing new: the cells are a vertical merge repeated from the row above
+            return []  # nothing new: the cells are a vertical merge repeated from the row above
         if not found and len(rest) == 1 and is_placeholder(rest[0].text) and not self.wants_value(project, rest[0]):
-            return  # "指标2:", "……": a slot left empty, the table goes on
+            return []  # "指标2:", "……": a slot left empty, the table goes on
         if not found and len(rest) == 1 and self.is_prose(rest[0]):
             self.in_table = False
-            return
-        self.place(project, rest, bool(found))
+            return []
+        columns = self.columns
+        in_name_column = (
+            columns is not None and not columns.level2 and bool(found) and found[-1].level2 and not found[-1].level1
+        )
+        return self.place(project, rest, bool(found), labels[-1] if in_name_column else None)
 
-    def weak_label_is_name(self, found: Sequence[Label], rest: Sequence[_Text]) -> bool:
+    def labels_of(self, project: Project, texts: Sequence[Text]) -> tuple[list[Text], list[Label]]:
+        """The 一级/二级 label cells at the start of a row, with labels in words the taxonomy does not know: a cell
+        right before a known label, and a short cell ending in 指标 right after one, when a name and a value
+        follow."""
+        labels: list[Text] = []
+        found: list[Label] = []
+        if len(texts) >= 4 and _label_like(texts[0].text) and as_label(texts[0].text) is None:
+            after = as_label(texts[1].text)
+            if after is not None and after.strong and not after.level1:
+                labels.append(texts[0])
+                found.append(Label(texts[0].text, True, False, True, other=True))
+        while len(labels) < len(texts) and (label := as_label(texts[len(labels)].text)) is not None:
+            labels.append(texts[len(labels)])
+            found.append(label)
+        columns = self.columns
+        width = columns.width if columns is not None else None
+        while len(texts) - len(labels) >= 3 and (
+            _unknown_label(texts[len(labels)].text)
+            or (
+                width is not None
+                and width < len(texts) - len(labels) <= width + 2
+                and _label_like(texts[len(labels)].text)
+            )
+        ):
+            level1 = not found and project.labels.level1 is None
+            labels.append(texts[len(labels)])
+            found.append(Label(labels[-1].text, level1, not level1, True, other=True))
+        return labels, found
+
+    def weak_label_is_name(self, found: Sequence[Label], rest: Sequence[Text]) -> bool:
         """A weak label ("群众满意度") after a 一级 and a 二级, or followed by values only, is the 三级 name."""
         if len(found) >= 3:
             return True
         if not rest:
             return False
         columns = self.columns
+        if columns is not None and columns.width is not None and len(rest) >= columns.width:
+            return False  # a whole row follows it: name and values
         first = rest[0]
         return (
             is_target_cell(first.text)
@@ -403,13 +352,13 @@ class _GridReader:
             or (columns is not None and columns.role(first.cell.col) in VALUE_ROLES and len(rest) <= 2)
         )
 
-    def wants_value(self, project: Project, t: _Text) -> bool:
+    def wants_value(self, project: Project, t: Text) -> bool:
         """The open row still lacks its target and this lone cell may be it ("—" in the next row)."""
         open_row = project.rows[-1] if project.rows and project.labels.rows_since > 0 else None
         return open_row is not None and not open_row.target and is_target_cell(t.text)
 
-    def is_prose(self, t: _Text) -> bool:
-        """A paragraph between tables (a one-cell row left of the 三级 column), not an indicator."""
+    def is_prose(self, t: Text) -> bool:
+        """A paragraph between tables (a long one-cell row, or a heading left of the 三级 column)."""
         if len(t.text) > 60:
             return True
         columns = self.columns
@@ -419,32 +368,24 @@ class _GridReader:
 
     @property
     def columns(self) -> Columns | None:
-        if self.roles is None:
-            return None
-        if self._columns is None or self._columns.by_col is not self.roles:
-            self._columns = Columns.of(self.roles)
-        return self._columns
+        return self._columns if self.roles is not None else None
 
-    def place(self, project: Project, rest: list[_Text], labelled: bool) -> None:
+    def place(self, project: Project, rest: list[Text], labelled: bool, label_in_name: Text | None) -> list[Text]:
         open_row = project.rows[-1] if project.rows and project.labels.rows_since > 0 else None
         page_turned = open_row is not None and rest[0].cell.page is not None and rest[0].cell.page != open_row.page
-        name, values, leftover = self.split(rest, open_row if not labelled else None)
+        name, values, leftover = self.split(rest, open_row if not labelled else None, label_in_name)
         if open_row is not None and not labelled:
             if name is None and values and not open_row.has_values(values):
                 open_row.fill(values)  # the values of a row sit in the next row
-                self.more(project, leftover)
-                return
+                return self.more(open_row, leftover)
             if page_turned and name is not None and (not open_row.target or not any(r == "target" for r, _ in values)):
                 open_row.name = join_broken([open_row.name, name.text])  # a row split by a page break
                 open_row.fill(values)
-                self.more(project, leftover)
-                return
-        if name is None:
-            name = _Text("", rest[0].cell)
-        cell = name.cell
+                return self.more(open_row, leftover)
+        cell = (name or label_in_name or rest[0]).cell
         level1, level2 = project.labels.for_row()
         row = Row(
-            name=name.text,
+            name=name.text if name is not None else "",
             target="",
             level1=level1,
             level2=level2,
@@ -453,47 +394,63 @@ class _GridReader:
         )
         row.fill(values)
         project.add(row)
-        self.more(project, leftover)
+        return self.more(row, leftover)
 
-    def more(self, project: Project, leftover: list[_Text]) -> None:
-        """Cells after a complete row: the next indicator row on the same line (a table flattened to a stream)."""
-        if not leftover:
-            return
-        open_row = project.rows[-1] if project.rows else None
-        if open_row is not None and all(is_target_cell(t.text) or _NUMBER.match(t.text) for t in leftover):
-            open_row.extra.extend(("", t.text) for t in leftover)  # values of a column the header does not name
-            return
-        self.indicator_row(project, leftover)
+    @staticmethod
+    def more(row: Row, leftover: list[Text]) -> list[Text]:
+        """Cells after a complete row: values of a column the header does not name, or the next row."""
+        if all(is_target_cell(t.text) or is_number(t.text) for t in leftover):
+            row.extra.extend(("", t.text) for t in leftover)
+            return []
+        return leftover
 
-    def split(self, rest: list[_Text], open_row: Row | None) -> tuple[_Text | None, list[tuple[str, str]], list[_Text]]:
+    def split(
+        self, rest: list[Text], open_row: Row | None, label_in_name: Text | None
+    ) -> tuple[Text | None, list[tuple[str, str]], list[Text]]:
         """The name cell of a row, its values as (role, text) in source order, and the cells after the row.
 
         ``open_row`` is the row above when this one states no label: cells in its missing value columns fill it.
+        ``label_in_name`` is a 二级 label standing in the name column of a header without a 二级 column.
         """
         columns = self.columns
         if columns is None:
-            folded = fold_target(rest[1:])
-            roles = _DEFAULT_ROLES[: len(folded)]
-            extra = [("", t) for t in folded[len(roles) :]]
+            if open_row is not None and all(is_target_cell(t.text) or is_number(t.text) for t in rest):
+                missing = [r for r in DEFAULT_ROLES if not open_row.has_values([(r, "")])]
+                if len(rest) <= len(missing):  # the rest of the row above ("好坏 | 5 | 5")
+                    return None, list(zip(missing, (t.text for t in rest), strict=False)), []
+            folded, kinds = fold_target(rest[1:])
+            roles = DEFAULT_ROLES[: len(folded)]
+            extra = [("指标性质", k) for k in kinds] + [("", t) for t in folded[len(roles) :]]
             return rest[0], [*zip(roles, folded, strict=False), *extra], []
+        if label_in_name is not None:
+            relative = columns.relative(label_in_name.cell.col, rest)
+            if relative is not None:
+                return None, relative[0], ([] if columns.blocks else relative[1])
         first = rest[0]
         if open_row is not None and columns.role(first.cell.col) in VALUE_ROLES:
             values = columns.absolute(rest)
             if not open_row.has_values(values):
                 return None, values, []
+        if open_row is not None and (is_target_cell(first.text) or is_comparator(first.text)):
+            continued = columns.missing(open_row.filled(), rest)
+            if continued is not None:
+                return None, continued, []  # the values of the row above, on lines of their own
+        number: list[tuple[str, str]] = []
+        if columns.row_number(rest):
+            number, rest = [("序号", rest[0].text)], rest[1:]
         name, cells = rest[0], rest[1:]
         if columns.role(name.cell.col) == "name":
-            return name, columns.absolute(cells), []
+            return name, number + columns.absolute(cells), []
         relative = columns.relative(name.cell.col, cells)
         if relative is not None:
             values, after = relative
-            return name, values, ([] if columns.blocks else after)
+            return name, number + values, ([] if columns.blocks else after)
         if all(columns.role(t.cell.col) in VALUE_ROLES for t in cells):
-            return name, columns.absolute(cells), []
+            return name, number + columns.absolute(cells), []
         value_roles = [r for r in columns.after_name if r is not None] or ["target"]
         n_names = max(1, len(rest) - len(value_roles))
-        joined = _Text(" ".join(t.text for t in rest[:n_names]), rest[0].cell)
-        return joined, list(zip(value_roles, [t.text for t in rest[n_names:]], strict=False)), []
+        joined = Text(" ".join(t.text for t in rest[:n_names]), rest[0].cell)
+        return joined, number + list(zip(value_roles, [t.text for t in rest[n_names:]], strict=False)), []
 
     def finish(self) -> list[Filing]:
         if self.project is not None:

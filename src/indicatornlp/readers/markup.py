@@ -26,6 +26,7 @@ __all__ = ["html_rows", "pipe_rows", "read_html", "read_markdown", "text_rows"]
 
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<\s*(?:br\s*/?|/p|/div|/h\d|/li)\s*>", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[。；;：:！!？?]$")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -38,7 +39,7 @@ def _strip_tags(text: str) -> str:
 def text_rows(text: str) -> list[list[Cell]]:
     """The lines of a text as rows: cells split on tabs, else on pipes (``pipe_rows``).
 
-    >>> [[c.text for c in row] for row in text_rows("a\tb\nc")]
+    >>> [[c.text for c in row] for row in text_rows("a\\tb\\nc")]
     [['a', 'b'], ['c']]
     """
     if "\t" not in text and "|" in text:
@@ -69,8 +70,8 @@ def pipe_rows(text: str) -> list[list[Cell]]:
     an empty cell that ends its line or a run of empty cells (``||||``).  Rows found this way may hold more than
     one indicator row, or part of one: the table logic reads on from where a row ends.
 
-    >>> [[c.text for c in row] for row in pipe_rows("项目名称 |\n党建 | ||\n产出指标 |\n数量指标 |\n宣讲 |\n≥2次 |")]
-    [['项目名称', '党建', '', ''], ['产出指标', '数量指标', '宣讲', '≥2次', '']]
+    >>> [[c.text for c in row] for row in pipe_rows("项目名称 |\\n党建 | ||\\n产出指标 |\\n数量指标 |\\n宣讲 |\\n≥2次 |")]
+    [['项目名称', '党建'], ['产出指标', '数量指标', '宣讲', '≥2次']]
     """
     lines = text.splitlines()
     counts = [line.count("|") for line in lines]
@@ -115,7 +116,9 @@ def _pipe_stream_rows(text: str) -> list[list[Cell]]:
 
     def end() -> None:
         nonlocal row
-        if any(c.text for c in row):
+        while row and not row[-1].text:
+            row.pop()
+        if row:
             rows.append(row)
         row = []
 
@@ -130,7 +133,9 @@ def _pipe_stream_rows(text: str) -> list[list[Cell]]:
             continue
         empties = 0
         parts = [(number + i, part.strip()) for i, part in enumerate(piece.split("\n")) if part.strip()]
-        if len(parts) > 2 or any(len(part) > 40 for _, part in parts):
+        longest = max(len(part) for _, part in parts)
+        ends = any(_SENTENCE_END.search(part) for _, part in parts[:-1])
+        if longest > 40 or ends or (len(parts) > 2 and longest > 6):  # not one cell over lines ("产\n出\n指\n标")
             for at, part in parts[:-1]:  # lines of prose between the cells: rows of their own
                 end()
                 row = [Cell(_strip_tags(part), len(rows) + 1, 1, line=at)]
