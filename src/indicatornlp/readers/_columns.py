@@ -26,7 +26,7 @@ from typing import NamedTuple
 from ..targets import is_target_cell, is_unit
 from ._forms import LABEL_ROLES, VALUE_ROLES, as_label, is_comparator, is_furniture, is_kind
 
-__all__ = ["DEFAULT_ROLES", "Cell", "Columns", "Text", "fold_target", "header_span", "is_number"]
+__all__ = ["DEFAULT_ROLES", "Cell", "Columns", "Text", "fit_score", "fold_target", "header_span", "is_number"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -64,16 +64,31 @@ def is_number(text: str) -> bool:
     return bool(_NUMBER.match(text))
 
 
-def _fits(role: str | None, text: str) -> bool:
-    """A cell may sit in a column of this role (a 分值 is a number, a 度量单位 a unit, a 计算符号 a comparator or
-    a 指标性质 word)."""
+def fit_score(role: str | None, text: str) -> float | None:
+    """How well a cell fits a column of this role: ``None`` when it cannot sit there (a 分值 is a number, a
+    计算符号 a comparator or a 指标性质 word), a negative score when it may but should not (a 度量单位 that is no
+    unit), more the more it looks the part."""
     if role in ("weight", "score"):
-        return is_number(text)
-    if role == "unit":
-        return is_unit(text) or not text.strip("-—/")
+        return 2.0 if is_number(text) else None
     if role == "comparator":
-        return is_comparator(text) or is_kind(text)
-    return True
+        return 2.0 if is_comparator(text) or is_kind(text) else None
+    if role == "unit":
+        return 2.0 if is_unit(text) or not text.strip("-—/") else -1.0
+    if role == "target":
+        if is_kind(text):
+            return None
+        return 2.0 if is_target_cell(text) else 0.3
+    if role == "actual":
+        return 1.5 if is_target_cell(text) or is_number(text) else 0.5
+    if role == "reason":
+        return None if is_number(text) or is_target_cell(text) else 0.3
+    return 0.3
+
+
+def _fits(role: str | None, text: str) -> bool:
+    """A cell may sit in a column of this role."""
+    score = fit_score(role, text)
+    return score is not None and score >= 0
 
 
 @dataclasses.dataclass

@@ -61,6 +61,10 @@ class Vocabulary:
     other_stems: frozenset[str]
     canonical_level2: frozenset[str]
     label_prefixes: frozenset[str]
+    label_starts: frozenset[str]
+    """The first characters of the labels (a label printed one character per line starts with one)."""
+    label_forms: tuple[str, ...]
+    """Every label as written in full (产出指标, 产出, 数量指标 …), longest first: for labels glued to a name."""
     key_prefixes: frozenset[str]
 
 
@@ -97,6 +101,8 @@ def vocabulary() -> Vocabulary:
         other_stems=other,
         canonical_level2=frozenset(taxonomy.level2_names),
         label_prefixes=prefixes,
+        label_starts=frozenset(f[0] for f in forms if f.endswith("指标")),
+        label_forms=tuple(sorted((f for f in forms if f.endswith("指标")), key=len, reverse=True)),
         key_prefixes=frozenset(k[:n] for k in keys for n in range(2, len(k))),
     )
 
@@ -321,10 +327,52 @@ def is_placeholder(text: str) -> bool:
 _SLOT = re.compile(r"(?:指标|目标)\d{0,2}[:：.、]?|\d{1,2}[:：、]")
 
 
-def is_label_prefix(text: str) -> bool:
-    """A piece of a label broken by a line end ("产出指", "服务对象满")."""
+def is_label_prefix(text: str, *, single: bool = False) -> bool:
+    """A piece of a label broken by a line end ("产出指", "服务对象满"); with ``single``, also its first character
+    alone (a label printed one character per line: "产" / "出" / "指" / "标")."""
     label = clean_label(text)
+    if single and len(label) == 1:
+        return label in vocabulary().label_starts
     return len(label) >= 2 and label in vocabulary().label_prefixes
+
+
+def glued_labels(text: str) -> tuple[list[str], str]:
+    """The labels a cell starts with when the page lost its cell boundaries, and the rest of it.
+
+    >>> glued_labels("产出指标数量指标修缮农村道路里程12公里")
+    (['产出指标', '数量指标'], '修缮农村道路里程12公里')
+    >>> glued_labels("党组织特色活动")
+    ([], '党组织特色活动')
+    """
+    labels: list[str] = []
+    rest = text
+    while len(rest) > 4:
+        found = next((f for f in vocabulary().label_forms if rest.startswith(f) and len(rest) > len(f)), None)
+        if found is None:
+            break
+        labels.append(found)
+        rest = rest[len(found) :]
+    return labels, rest
+
+
+@lru_cache(maxsize=16384)
+def is_header_text(text: str) -> bool:
+    """A line made of header words, or of pieces of them ("一级指", "标", "年度指标").
+
+    >>> is_header_text("一级指标 二级指标 三级指标 年度指标值"), is_header_text("产出指标 数量指标")
+    (True, False)
+    """
+    if not text.strip() or as_label(text) is not None or is_label_prefix(text, single=True):
+        return False
+    vocab = vocabulary()
+    for token in text.split():
+        rest = compact(token)
+        for word in vocab.header_words:
+            rest = rest.replace(word, "")
+        rest = re.sub(r"[()（）\[\]【】:：、/]", "", rest)
+        if rest and not any(rest in word for word in vocab.header_words):
+            return False
+    return True
 
 
 VALUE_ROLES = frozenset({"target", "actual", "comparator", "unit", "weight", "score", "reason"})

@@ -70,7 +70,8 @@ def pipe_rows(text: str) -> list[list[Cell]]:
     an empty cell that ends its line or a run of empty cells (``||||``).  Rows found this way may hold more than
     one indicator row, or part of one: the table logic reads on from where a row ends.
 
-    >>> [[c.text for c in row] for row in pipe_rows("项目名称 |\\n党建 | ||\\n产出指标 |\\n数量指标 |\\n宣讲 |\\n≥2次 |")]
+    >>> page = "项目名称 |\\n党建 | ||\\n产出指标 |\\n数量指标 |\\n宣讲 |\\n≥2次 |"
+    >>> [[c.text for c in row] for row in pipe_rows(page)]
     [['项目名称', '党建'], ['产出指标', '数量指标', '宣讲', '≥2次']]
     """
     lines = text.splitlines()

@@ -29,19 +29,17 @@ import os
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 
 from ..records import Filing, Position
-from ..targets import is_target_cell, is_unit
 from ._forms import (
-    Label,
+    LABEL_ROLES,
+    VALUE_ROLES,
     as_label,
     clean_key,
+    column_role,
     compact,
     is_furniture,
-    is_label_prefix,
-    is_stop,
+    is_header_text,
     is_title,
     join_broken,
     metadata_key,
@@ -49,7 +47,8 @@ from ._forms import (
     year_cell,
     year_of_title,
 )
-from ._project import Project, Row, no_table
+from ._lines import Line, TableReader
+from ._project import Project, no_table
 
 __all__ = ["read_text"]
 
@@ -57,21 +56,6 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:-\s*\d+\s*-|\d+\s*/\s*\d+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
     re.IGNORECASE,
 )
-_COMPARATOR_ONLY = re.compile(r"^(?:>=|<=|=>|=<|≥|≤|>|<|=|≈|≧|≦|＞＝|＜＝|＞|＜|＝)$")
-_NUMBER_END = re.compile(r"\d(?:\.\d+)?$")
-_SCORE = re.compile(r"^\d+(?:\.\d+)?$")
-_NUMBERED = re.compile(r"^(?:指标\s*\d+|\d+\s*(?:[、．)）]|\.(?!\d))|[(（]\d+[)）]|[①-⑳])")
-"""A name that starts with its row number ("指标4.", "2、") starts a row: it continues none and is no value."""
-_SCORE_ROLES = frozenset({"weight", "score"})
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A non-empty line of the text with its place."""
-
-    text: str
-    number: int
-    page: int | None
 
 
 def read_text(path: str | os.PathLike[str], text: str) -> list[Filing]:
@@ -97,17 +81,51 @@ def read_text(path: str | os.PathLike[str], text: str) -> list[Filing]:
 
 
 def _lines(text: str) -> list[Line]:
+    raw_lines = text.splitlines()
+    cells = _one_cell_per_line(raw_lines)
     paged = "\f" in text
     page = 1
     out: list[Line] = []
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(raw_lines, 1):
         if "\f" in raw:
             page += raw.count("\f")
             raw = raw.replace("\f", "")
         stripped = raw.strip()
         if stripped and not _PAGE_NUMBER.match(stripped):
-            out.append(Line(stripped, number, page if paged else None))
+            for piece in _around_header(stripped):
+                out.append(Line(piece, number, page if paged else None, cell=cells))
     return out
+
+
+def _one_cell_per_line(lines: Sequence[str]) -> bool:
+    """Each line is one cell: a page whose cells are separated by blank lines, few of them with a space inside
+    (a PDF's text, double-spaced, has several cells to a line)."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    apart = sum(1 for i in filled if i + 1 < len(lines) and not lines[i + 1].strip())
+    spaced = sum(1 for i in filled if " " in lines[i].strip())
+    return len(filled) >= 8 and apart * 10 >= len(filled) * 7 and spaced * 5 < len(filled)
+
+
+def _around_header(line: str) -> list[str]:
+    """A long line holding an indicator header among other text (a table dumped on one line) cut before and
+    after the header, so that the metadata, the header and the rows are read apart."""
+    if len(line) < 120:
+        return [line]
+    tokens = line.split()
+    best: tuple[int, int] | None = None
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and (column_role(tokens[j]) is not None or is_furniture(tokens[j])):
+            j += 1
+        if j - i >= 3 and "name" in {column_role(t) for t in tokens[i:j]}:
+            best = (i, j)
+            break
+        i = j + 1
+    if best is None:
+        return [line]
+    i, j = best
+    return [" ".join(part) for part in (tokens[:i], tokens[i:j], tokens[j:]) if part]
 
 
 def _regions(lines: Sequence[Line]) -> list[tuple[int, int]]:
@@ -140,7 +158,7 @@ def _read_region(path: str, lines: Sequence[Line]) -> Project | None:
     header = _find_header(lines)
     project = Project(Position(path, page=lines[0].page, line=lines[0].number))
     if header is None:
-        first_label = next((i for i, line in enumerate(lines) if _opens_table(line.text)), None)
+        first_label = next((i for i in range(len(lines)) if _opens_table(lines, i)), None)
         meta_end, table_start, roles = (
             (first_label, first_label, ["target"])
             if first_label is not None
@@ -155,60 +173,87 @@ def _read_region(path: str, lines: Sequence[Line]) -> Project | None:
     _read_metadata(project, lines[:meta_end])
     if "actual" in roles:
         project.form = "自评表"
-    _TableReader(project, path, roles).read(lines[table_start:])
+    TableReader(project, path, roles).read(lines[table_start:])
     if not project.rows and "project" not in project.fields:
         return None
     return project
 
 
-def _opens_table(text: str) -> bool:
-    tokens = text.split()
-    if len(tokens) < 2:
+def _opens_table(lines: Sequence[Line], i: int) -> bool:
+    """The table starts at this line although no header came: a strong label with a name on its line, or alone
+    on its line with a label or a value on the next lines (a tree of labels, no header)."""
+    tokens = lines[i].text.split()
+    label = as_label(tokens[0]) if tokens else None
+    if label is None or not label.strong:
         return False
-    label = as_label(tokens[0])
-    return label is not None and label.strong
+    if len(tokens) >= 2:
+        return True
+    following = [line.text for line in lines[i + 1 : i + 3]]
+    return bool(following) and (as_label(following[0]) is not None or any(_is_value(t) for t in following[1:]))
+
+
+def _is_value(text: str) -> bool:
+    from ..targets import is_target_cell
+
+    return is_target_cell(text)
 
 
 # ---- header --------------------------------------------------------------------------------------------
 
-_NAME_WORDS = ("三级指标", "指标名称", "三级指标内容")
-
-
-@lru_cache(maxsize=16384)
-def _header_like(text: str) -> bool:
-    """A line made of header words, or of pieces of them ("一级指", "标", "年度指标")."""
-    if not text.strip() or as_label(text) is not None or is_label_prefix(text):
-        return False
-    vocab = vocabulary()
-    for token in text.split():
-        rest = compact(token)
-        for word in vocab.header_words:
-            rest = rest.replace(word, "")
-        rest = re.sub(r"[()（）\[\]【】:：、/]", "", rest)
-        if rest and not any(rest in word for word in vocab.header_words):
-            return False
-    return True
+_NAME_WORDS = ("三级指标", "指标名称", "三级指标内容", "指标内容", "目标名称")
+_STRUCTURE = LABEL_ROLES | {"name"}
 
 
 def _find_header(lines: Sequence[Line]) -> tuple[int, int, list[str]] | None:
     """(first line of the header, first line after it, value columns) of the first indicator header."""
     i = 0
     while i < len(lines):
-        if not _header_like(lines[i].text):
+        if not is_header_text(lines[i].text):
             i += 1
             continue
         j = i
-        while j < len(lines) and _header_like(lines[j].text):
+        while j < len(lines) and is_header_text(lines[j].text):
             j += 1
         joined = "".join(compact(line.text) for line in lines[i:j])
         if any(word in joined for word in _NAME_WORDS):
-            return i, j, _value_roles(joined)
+            return i, j, _header_roles(lines[i:j]) or _value_roles(joined)
         i = j
     return None
 
 
+def _is_fragment(word: str) -> bool:
+    """A piece of a header word broken over lines ("一级指", "年度" of 年度指标值)."""
+    role = column_role(word)
+    if role in _STRUCTURE or role in VALUE_ROLES:
+        return False
+    return role is None or any(w.startswith(word) and w != word for w in vocabulary().columns)
+
+
+def _header_roles(lines: Sequence[Line]) -> list[str] | None:
+    """The columns right of the 三级 name, read cell by cell from a header given over lines: a line whose cells
+    complete words broken on the line above ("年度 实际 分值" + "指标值 完成值") joins them to those words."""
+    columns: list[str] = []
+    for line in lines:
+        tokens = [compact(t) for t in line.text.split() if compact(t)]
+        broken = [i for i, c in enumerate(columns) if _is_fragment(c)][-len(tokens) :] if tokens else []
+        if len(broken) == len(tokens) and all(
+            columns[i] + t in vocabulary().header_words for i, t in zip(broken, tokens, strict=True)
+        ):
+            for i, t in zip(broken, tokens, strict=True):
+                columns[i] += t
+        else:
+            columns += tokens
+    roles = [column_role(c) for c in columns]
+    if "name" not in roles:
+        return None
+    after = [r for r in roles[roles.index("name") + 1 :] if r is not None and r not in _STRUCTURE]
+    if "target" not in after:
+        after.insert(0, "target")
+    return after
+
+
 def _value_roles(header: str) -> list[str]:
-    """The value columns after the 三级 name, in order: target, actual and score columns."""
+    """The value columns after the 三级 name, in order, from a header whose words are broken anywhere."""
     columns = vocabulary().columns
     words = sorted(columns, key=len, reverse=True)
     name_at = min((header.find(w) for w in _NAME_WORDS if w in header), default=0)
@@ -218,7 +263,7 @@ def _value_roles(header: str) -> list[str]:
         for word in words:
             if header.startswith(word, i):
                 role = columns.get(word, word)
-                if (role in ("target", "actual") or role in _SCORE_ROLES) and role not in roles:
+                if role in VALUE_ROLES and role not in roles:
                     roles.append(role)
                 i += len(word)
                 break
@@ -326,187 +371,3 @@ def _annual_block(lines: Sequence[str]) -> str:
         if gap >= 4 and gap > best_gap:
             best, best_gap = i, gap
     return join_broken(lines[best:] if best is not None else lines)
-
-
-# ---- the indicator table -------------------------------------------------------------------------------
-
-
-def _merge_tokens(tokens: list[str]) -> list[str]:
-    """Join the pieces of one cell that spaces split: "=3" + "次", "≥" + "95%"."""
-    out: list[str] = []
-    for tok in tokens:
-        previous = out[-1] if out else ""
-        if _COMPARATOR_ONLY.match(previous) or (
-            previous and is_unit(tok) and _NUMBER_END.search(previous) and is_target_cell(previous)
-        ):
-            out[-1] = f"{previous} {tok}"
-        else:
-            out.append(tok)
-    return out
-
-
-class _TableReader:
-    def __init__(self, project: Project, path: str, roles: list[str]) -> None:
-        self.project = project
-        self.path = path
-        self.roles = roles
-        self.pending: list[Line] = []  # a label broken at a line end, waiting for its rest
-        self.weak: str | None = None  # the last label fed, when weak ("满意度"): it may be a 三级 name
-        self.open_name_alone = False  # the open row's name stood alone on its line
-
-    def read(self, lines: Sequence[Line]) -> None:
-        for index, line in enumerate(lines):
-            if not self.pending and is_stop(line.text):
-                break
-            if not self.pending and _header_like(line.text):
-                continue
-            tokens = _merge_tokens(line.text.split())
-            while tokens and is_furniture(tokens[0]):
-                tokens.pop(0)
-            if not tokens:
-                continue
-            labels, texts = self.split_labels(tokens, line)
-            nxt = lines[index + 1] if index + 1 < len(lines) else None
-            self.line(labels, texts, line, nxt)
-        self.flush_pending(None)
-
-    def split_labels(self, tokens: list[str], line: Line) -> tuple[list[str], list[str]]:
-        labels: list[str] = []
-        i = 0
-        while i < len(tokens):
-            tok = tokens[i]
-            last = i == len(tokens) - 1
-            if self.pending:
-                joined = "".join(p.text for p in self.pending) + tok
-                found = as_label(joined)
-                if found is not None and found.strong:
-                    labels.append(joined)
-                    self.pending = []
-                    i += 1
-                    continue
-                if last and is_label_prefix(joined):
-                    self.pending.append(Line(tok, line.number, line.page))
-                    return labels, []
-                self.flush_pending(line)
-            found = as_label(tok)
-            if found is not None and found.strong:
-                labels.append(tok)
-            elif last and is_label_prefix(tok) and not is_target_cell(tok, subject=False):
-                self.pending = [Line(tok, line.number, line.page)]
-                return labels, []
-            elif found is not None:
-                labels.append(tok)
-            else:
-                break
-            i += 1
-        return labels, tokens[i:]
-
-    def flush_pending(self, before: Line | None) -> None:
-        """A broken label that found no rest: a weak label on its own, or a name fragment."""
-        if not self.pending:
-            return
-        pieces, self.pending = self.pending, []
-        text = "".join(p.text for p in pieces)
-        if as_label(text) is not None:
-            self.feed([text])
-        else:
-            self.line([], [text], pieces[0], before)
-
-    def feed(self, labels: list[str]) -> None:
-        found: list[Label] = [label for text in labels if (label := as_label(text)) is not None]
-        if self.project.labels.feed([(label, None) for label in found]):
-            self.project.backfill_level1()
-        self.weak = found[-1].text if found and not found[-1].strong else None
-
-    def open_row(self) -> Row | None:
-        project = self.project
-        return project.rows[-1] if project.rows and project.labels.rows_since > 0 else None
-
-    def line(self, labels: list[str], texts: list[str], line: Line, nxt: Line | None) -> None:
-        if labels and texts and len(texts) == 1 and is_target_cell(texts[0]):
-            last = as_label(labels[-1])
-            if last is not None and not last.strong:
-                texts = [labels.pop(), *texts]  # "群众满意度 ≥95%": the weak label is the 三级 name
-        if labels:
-            self.feed(labels)
-        if not texts:
-            return
-        open_row = self.open_row()
-        if not labels and open_row is not None and self.missing(open_row):
-            if all(is_target_cell(t) or _SCORE.match(t) for t in texts):
-                self.fill(open_row, list(zip(self.missing(open_row), texts, strict=False)))
-                return
-            if len(texts) == 1 and self.missing(open_row)[0] == "target" and not _NUMBERED.match(texts[0]):
-                if nxt is not None and self.is_lone_value(nxt):
-                    open_row.name = join_broken([open_row.name, texts[0]])  # the name wraps; its value follows
-                else:
-                    open_row.target = texts[0]  # a value written out in words, on its own line
-                return
-            if (
-                len(texts) >= 2
-                and self.open_name_alone
-                and not is_target_cell(texts[0])
-                and not _NUMBERED.match(texts[0])
-            ):
-                name, values = self.split(texts)
-                open_row.name = join_broken([open_row.name, name])  # "参与培训的基层党组" + "织数量 >=50 家"
-                self.fill(open_row, values)
-                self.open_name_alone = False
-                return
-        if len(texts) == 1 and open_row is None and self.weak is not None and is_target_cell(texts[0]):
-            weak = self.weak
-            self.project.labels.undo()  # the weak label was the 三级 name of this value
-            self.weak = None
-            self.new_row(weak, [("target", texts[0])], line)
-            return
-        name, values = self.split(texts)
-        self.new_row(name, values, line)
-        self.open_name_alone = len(texts) == 1
-
-    def missing(self, row: Row) -> list[str]:
-        have = {"target"} if row.target else set()
-        if row.actual is not None:
-            have.add("actual")
-        have.update(role for role, _ in row.extra)
-        return [role for role in self.roles if role not in have]
-
-    def is_lone_value(self, line: Line) -> bool:
-        tokens = _merge_tokens(line.text.split())
-        return len(tokens) == 1 and is_target_cell(tokens[0]) and as_label(tokens[0]) is None
-
-    def split(self, texts: list[str]) -> tuple[str, list[tuple[str, str]]]:
-        """The name and the (role, value) cells of a line, values taken from the right."""
-        if len(texts) == 1:
-            return texts[0], []
-        tokens = list(texts)
-        taken: dict[str, str] = {}
-        word_roles = [r for r in self.roles if r not in _SCORE_ROLES]
-        for role in reversed(self.roles):
-            if len(tokens) <= 1:
-                break
-            if role in _SCORE_ROLES:
-                if _SCORE.match(tokens[-1]):
-                    taken[role] = tokens.pop()
-                continue
-            if len(tokens) < word_roles.index(role) + 2:
-                continue
-            taken[role] = tokens.pop()
-        return " ".join(tokens), [(r, taken[r]) for r in self.roles if r in taken]
-
-    @staticmethod
-    def fill(row: Row, values: Sequence[tuple[str, str]]) -> None:
-        row.fill(values)
-
-    def new_row(self, name: str, values: Sequence[tuple[str, str]], line: Line) -> None:
-        project = self.project
-        level1, level2 = project.labels.for_row()
-        row = Row(
-            name=name,
-            target="",
-            level1=level1,
-            level2=level2,
-            position=Position(self.path, page=line.page, line=line.number),
-            page=line.page,
-        )
-        self.fill(row, values)
-        project.add(row)
