@@ -227,13 +227,14 @@ def header_span(texts: Sequence[Text], roles: Sequence[str | None]) -> tuple[int
     The header ends at its last known header word before the first label, comparator or target; a row with
     none of these after its header is all header, the cells it does not name included (a column per town).
     """
-    first = next(i for i, r in enumerate(roles) if r is not None)
+    named = next(i for i, r in enumerate(roles) if r is not None)
+    first = named
     while first > 0 and is_furniture(texts[first - 1].text):
         first -= 1
     data = next(
         (
             i
-            for i in range(first, len(texts))
+            for i in range(named + 1, len(texts))
             if roles[i] is None
             and (as_label(texts[i].text) is not None or is_target_cell(texts[i].text) or is_comparator(texts[i].text))
         ),
@@ -241,8 +242,8 @@ def header_span(texts: Sequence[Text], roles: Sequence[str | None]) -> tuple[int
     )
     if data is None:
         return first, len(texts)
-    end = first
-    for i in range(first, data):
+    end = named + 1
+    for i in range(named + 1, data):
         if roles[i] is not None or is_furniture(texts[i].text):
             end = i + 1
     return first, end

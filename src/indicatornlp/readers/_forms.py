@@ -366,7 +366,9 @@ def is_header_text(text: str) -> bool:
         return False
     vocab = vocabulary()
     for token in text.split():
-        rest = compact(token)
+        rest = re.sub(r"[(（][^)）]*[)）]", "", compact(token))  # 绩效指标(权重分值90分 …)
+        if metadata_key(rest) is not None:
+            continue  # a wide table's own columns (项目名称, 项目单位 …) before its 一级指标
         for word in vocab.header_words:
             rest = rest.replace(word, "")
         rest = re.sub(r"[()（）\[\]【】:：、/]", "", rest)

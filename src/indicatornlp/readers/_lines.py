@@ -47,6 +47,8 @@ _NUMBERED = re.compile(r"^(?:指标\s*\d+|\d+\s*(?:[、．)）]|\.(?!\d))|[(（]
 _ITEM_END = re.compile(r"[;；。]+$")
 """An item of prose ("农机手培训人数≥120人;") ends in a semicolon or a full stop."""
 _NOT_FOUND = float("-inf")
+_SKIPPED = {"target": -3.0, "actual": -1.5}
+"""What leaving a column empty costs when lining a line's cells up with the columns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +86,10 @@ def align(roles: Sequence[str], values: Sequence[str]) -> tuple[float, list[tupl
     best = [[_NOT_FOUND] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
     for j in range(1, m + 1):
-        best[0][j] = best[0][j - 1] + (-3.0 if roles[j - 1] == "target" else 0.0)
+        best[0][j] = best[0][j - 1] + _SKIPPED.get(roles[j - 1], 0.0)
     for i in range(1, n + 1):
         for j in range(1, m + 1):
-            skip = best[i][j - 1] + (-3.0 if roles[j - 1] == "target" else 0.0)
+            skip = best[i][j - 1] + _SKIPPED.get(roles[j - 1], 0.0)
             fit = fit_score(roles[j - 1], values[i - 1])
             take = best[i - 1][j - 1] + fit if fit is not None else _NOT_FOUND
             best[i][j] = max(skip, take)
@@ -129,10 +131,11 @@ def split_item(text: str) -> tuple[str, str]:
 class TableReader:
     """The rows of one project's indicator table, fed line by line."""
 
-    def __init__(self, project: Project, path: str, roles: list[str]) -> None:
+    def __init__(self, project: Project, path: str, roles: list[str], *, lead: Sequence[str] = ()) -> None:
         self.project = project
         self.path = path
         self.roles = roles
+        self.lead = list(lead)  # metadata columns left of the labels (项目名称 …): the first row holds their values
         self.pending: list[Line] = []  # a label broken at a line end, waiting for its rest
         self.weak: str | None = None  # the last label fed, when weak ("满意度"): it may be a 三级 name
         self.open_name_alone = False  # the open row's name stood alone on its line
@@ -149,6 +152,8 @@ class TableReader:
             tokens = line.tokens()
             while tokens and is_furniture(tokens[0]):
                 tokens.pop(0)
+            if self.lead:
+                tokens = self.leading_values(tokens)
             if not tokens:
                 continue
             labels, texts = self.split_labels(tokens, line)
@@ -159,6 +164,16 @@ class TableReader:
                 self.line(labels, texts, line, nxt)
         self.flush_pending(None)
         return None
+
+    def leading_values(self, tokens: list[str]) -> list[str]:
+        """The cells of a wide table's metadata columns before the first row's labels, set on the project."""
+        at = next((i for i, t in enumerate(tokens[: len(self.lead) + 1]) if _label(t).strong and as_label(t)), 0)
+        if at == len(self.lead):
+            for field, value in zip(self.lead, tokens[:at], strict=True):
+                self.project.set_field(field, value)
+            self.lead = []
+            return tokens[at:]
+        return tokens
 
     def split_labels(self, tokens: list[str], line: Line) -> tuple[list[str], list[str]]:
         labels: list[str] = []

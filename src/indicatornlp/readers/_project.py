@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from ..errors import NoIndicatorTableError
 from ..records import Filing, Funds, Indicator, Position
+from ..targets import is_unit
 from ..taxonomy import canonical_category, clean_label
 from ._forms import (
     Label,
@@ -157,7 +158,7 @@ class Row:
                 self.extra.append((role, text))
         value = next((text for role, text in parts if role == "target"), "")
         # a unit the target already ends with ("% | ≥95%") is said once
-        parts = [(r, t) for r, t in parts if not (r == "unit" and value.endswith(t))]
+        parts = [(r, t) for r, t in parts if not (r == "unit" and value.endswith(t) and is_unit(t))]
         if parts:
             joined = " ".join(text for _, text in parts)
             self.target = join_broken([self.target, joined]) if self.target else joined
@@ -165,7 +166,7 @@ class Row:
     def filled(self) -> list[str]:
         """The value columns the row has (a target fills its comparator and unit columns too)."""
         roles = ["comparator", "target", "unit"] if self.target else []
-        return roles + [role for role in _FIELDS if getattr(self, role) is not None]
+        return roles + [role for role in _FIELDS if getattr(self, role) is not None] + [r for r, _ in self.extra]
 
     def has_values(self, values: Sequence[tuple[str, str]]) -> bool:
         """The row already holds a value for one of these roles (so they belong to a new row)."""

@@ -173,7 +173,8 @@ def _read_region(path: str, lines: Sequence[Line]) -> Project | None:
     _read_metadata(project, lines[:meta_end])
     if "actual" in roles:
         project.form = "自评表"
-    TableReader(project, path, roles).read(lines[table_start:])
+    lead = _leading_fields(lines[meta_end:table_start]) if header is not None else []
+    TableReader(project, path, roles, lead=lead).read(lines[table_start:])
     if not project.rows and "project" not in project.fields:
         return None
     return project
@@ -219,6 +220,18 @@ def _find_header(lines: Sequence[Line]) -> tuple[int, int, list[str]] | None:
             return i, j, _header_roles(lines[i:j]) or _value_roles(joined)
         i = j
     return None
+
+
+def _leading_fields(lines: Sequence[Line]) -> list[str]:
+    """The metadata columns a wide table prints left of its 一级指标 (项目名称 | 项目单位 | 年度绩效目标 | 一级指标 …):
+    the first row holds their values before its labels."""
+    fields: list[str] = []
+    for token in (t for line in lines for t in line.text.split()):
+        if column_role(token) in _STRUCTURE:
+            break
+        key = metadata_key(token)
+        fields.append(key[0] if key is not None else "ignore")
+    return fields if any(f != "ignore" for f in fields) else []
 
 
 def _is_fragment(word: str) -> bool:
