@@ -69,8 +69,11 @@ class Vocabulary:
 
 
 def label_stem(label: str) -> str:
-    """A label without its 指标 ending (目标 in evaluation templates): "产出指标" → "产出", "投入目标" → "投入"."""
-    return label[:-2] if label.endswith(("指标", "目标")) and len(label) > 2 else label
+    """A label without its 指标 ending (目标 in evaluation templates, 值 in some local forms): "产出指标" → "产出",
+    "投入目标" → "投入", "数量值" → "数量"."""
+    if label.endswith(("指标", "目标")) and len(label) > 2:
+        return label[:-2]
+    return label[:-1] if label.endswith("值") and len(label) > 2 else label
 
 
 @cache
@@ -283,13 +286,29 @@ def as_label(text: str) -> Label | None:
         return None
     vocab = vocabulary()
     stem = label_stem(label)
-    strong = label.endswith(("指标", "目标"))
+    strong = label.endswith(("指标", "目标", "值"))
     if stem in vocab.other_stems:
         return Label(text, stem in {"投入", "过程", "决策"}, stem not in {"投入", "过程", "决策"}, strong, other=True)
     one, two = stem in vocab.level1_stems, stem in vocab.level2_stems
     if not (one or two):
         return None
     return Label(text, one, two, strong)
+
+
+_LABEL_PAIR = re.compile(r"^[【\[(（]?([^【】\[\]()（）]+?)\s*[-—–－]+\s*([^【】\[\]()（）]+?)[】\])）]?$")
+
+
+def label_pair(text: str) -> list[str] | None:
+    """A 一级 and a 二级 label written together ("【产出指标-数量指标】"), or ``None``.
+
+    >>> label_pair("【效益指标-社会效益指标】")
+    ['效益指标', '社会效益指标']
+    """
+    match = _LABEL_PAIR.match(text.strip())
+    if match is None:
+        return None
+    parts = [match.group(1), match.group(2)]
+    return parts if all((found := as_label(p)) is not None and found.strong for p in parts) else None
 
 
 @lru_cache(maxsize=16384)

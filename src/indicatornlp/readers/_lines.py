@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ..records import Position
 from ..targets import is_target_cell, is_unit, split_indicator
+from ..text import normalize_text, strip_numbering
 from ._columns import fit_score, is_number
 from ._forms import (
     Label,
@@ -35,6 +36,7 @@ from ._forms import (
     is_placeholder,
     is_stop,
     join_broken,
+    label_pair,
 )
 from ._project import Project, Row
 
@@ -46,6 +48,8 @@ _NUMBERED = re.compile(r"^(?:指标\s*\d+|\d+\s*(?:[、．)）]|\.(?!\d))|[(（]
 """A name that starts with its row number ("指标4.", "2、") starts a row: it continues none and is no value."""
 _ITEM_END = re.compile(r"[;；。]+$")
 """An item of prose ("农机手培训人数≥120人;") ends in a semicolon or a full stop."""
+_BRACKETED = re.compile(r"[(（][^()（）*]*\d[^()（）*]*[)）]$|[(（][^()（）]{2,8}[)）]$")
+"""A cell ending in a bracket that may hold its target ("指标1:机柜数量(≥77台)", "…(正面支撑)")."""
 _NOT_FOUND = float("-inf")
 _SKIPPED = {"target": -3.0, "actual": -1.5}
 """What leaving a column empty costs when lining a line's cells up with the columns."""
@@ -106,26 +110,120 @@ def align(roles: Sequence[str], values: Sequence[str]) -> tuple[float, list[tupl
     return best[n][m], pairs[::-1]
 
 
-def split_item(text: str) -> tuple[str, str]:
-    """A name written with its target in one cell or item: at a comparator, at the last comma before a target, or
-    before the target it ends with ("修缮农村道路里程12公里" → 12公里).
+def _masked(text: str) -> str:
+    """The text with what stands in brackets blotted out: a template hint "(≥**株)" is part of the name."""
+    return re.sub(r"[(（][^()（）]*[)）]", lambda m: "〇" * len(m.group()), text)
+
+
+def split_item(text: str, *, glued: bool = False) -> tuple[str, str]:
+    """A name written with its target in one cell or item: at a comparator (outside brackets), at the last comma
+    before a value, before a value in brackets at its end, or (``glued``: cells that lost their boundaries) before
+    the value it ends with ("修缮农村道路里程12公里" → 12公里).  Without a target the text is kept whole.
 
     >>> split_item("培训完成时间,2026年9月底前;")
     ('培训完成时间', '2026年9月底前')
-    >>> split_item("群众出行条件持续改善")
+    >>> split_item("种植作物成活率(≥**%)>=85")
+    ('种植作物成活率(≥**%)', '>=85')
+    >>> split_item("指标1:机柜数量(≥77台)")
+    ('指标1:机柜数量', '≥77台')
+    >>> split_item("群众出行条件持续改善", glued=True)
     ('群众出行条件', '持续改善')
     """
-    text = _ITEM_END.sub("", text.strip())
-    name, target = split_indicator(text)
+    bare = _ITEM_END.sub("", text.strip())
+    head, target = split_indicator(_masked(bare))
     if target and not is_placeholder(target):
-        return name, target
-    head, comma, tail = max(text.rpartition(","), text.rpartition("，"), key=lambda p: len(p[0]))
-    if comma and head and is_target_cell(tail):
-        return head, tail
-    for at in range(2, len(text) - 1):  # the longest end that is a value on its own (subject=False: no name in it)
-        if is_target_cell(text[at:], subject=False):
-            return text[:at], text[at:]
-    return text, ""
+        return bare[: len(head)].rstrip(), bare[len(head) :].strip()
+    inside = re.fullmatch(r"(.+?)[(（]([^()（）]+)[)）]", bare)
+    if inside and is_target_cell(inside.group(2)) and not is_placeholder(inside.group(2)):
+        return inside.group(1), inside.group(2)
+    name, comma, tail = max(bare.rpartition(","), bare.rpartition("，"), key=lambda p: len(p[0]))
+    if comma and name and is_target_cell(tail, subject=False):
+        return name, tail
+    if glued:
+        for at in range(2, len(bare) - 1):  # the longest end that is a value on its own (no name in it)
+            if is_target_cell(bare[at:], subject=False):
+                return bare[:at], bare[at:]
+    return text.strip(), ""
+
+
+_ITEM_STOP = re.compile(r"[,，;；。]")
+_LABEL_MARK = re.compile(r"([^\s:：;；。,，]{2,24}?(?:指标|目标))\s*[:：,，]")
+
+
+def prose(text: str) -> list[tuple[list[str], str]] | None:
+    """The labels and items of a line of prose ("数量指标:a≥1个,b=100%;时效指标:c。"), or ``None`` when the line
+    announces no label with a colon.
+
+    >>> prose("效益指标:经济效益指标:产值(≥**万元)≥80万元,增收≥80万元;")
+    [(['效益指标', '经济效益指标'], '产值(≥**万元)≥80万元,增收≥80万元;')]
+    """
+    parts: list[tuple[list[str], str]] = []
+    at = 0
+    labels: list[str] = []
+    for match in _LABEL_MARK.finditer(text):
+        label = _label_in(match.group(1))
+        if label is None:
+            continue
+        between = text[at : match.start()]
+        if between.strip(" ,，;；。"):
+            parts.append((labels, between))
+            labels = []
+        labels.append(label)
+        at = match.end()
+    if not parts and not labels:
+        return None
+    parts.append((labels, text[at:]))
+    return parts
+
+
+def _label_in(text: str) -> str | None:
+    """The label a run of text ends with ("设 1条数量指标" → 数量指标), known, or a short one ending in 指标."""
+    for start in range(len(text) - 1):
+        found = as_label(text[start:])
+        if found is not None and found.strong:
+            return text[start:]
+    return text if _unknown_label(text) and len(text) <= 8 else None
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """The text cut at commas, semicolons and full stops outside brackets: (piece, the mark that ended it)."""
+    out: list[tuple[str, str]] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in ",，;；。":
+            out.append((text[start:i], ch))
+            start = i + 1
+    if text[start:].strip():
+        out.append((text[start:], ""))
+    return out
+
+
+def items(text: str) -> list[tuple[str, str]]:
+    """The (name, target) items of a stretch of prose: an item ends with its target (at the next comma or
+    semicolon), or, without one, at a semicolon or full stop; commas inside a name are kept.
+
+    >>> items("种植数量,黄金蜜种植数量(≥**株)>=17600株;成活率(≥**%)>=85;")
+    [('种植数量,黄金蜜种植数量(≥**株)', '>=17600株'), ('成活率(≥**%)', '>=85')]
+    """
+    out: list[tuple[str, str]] = []
+    name = ""
+    for piece, mark in _pieces(text):
+        head, target = split_indicator(_masked(piece))
+        if target and not is_placeholder(target):
+            out.append(((name + piece[: len(head)]).strip(), piece[len(head) :].strip()))
+            name = ""
+            continue
+        name += piece + mark
+        if mark not in ",，" and name.strip(" ,，;；。"):
+            out.append(split_item(name))
+            name = ""
+    if name.strip(" ,，;；。"):
+        out.append(split_item(name))
+    return out
 
 
 class TableReader:
@@ -149,9 +247,13 @@ class TableReader:
                 return index
             if not self.pending and is_header_text(line.text):
                 continue
+            parts = prose(line.text) if not self.pending else None
+            if parts is not None:
+                self.prose(parts, line)
+                continue
             tokens = line.tokens()
-            while tokens and is_furniture(tokens[0]):
-                tokens.pop(0)
+            while tokens and (is_furniture(tokens[0]) or not strip_numbering(normalize_text(tokens[0]))):
+                tokens.pop(0)  # "绩效指标", "一、" before the labels
             if self.lead:
                 tokens = self.leading_values(tokens)
             if not tokens:
@@ -195,8 +297,11 @@ class TableReader:
                     return labels, []
                 self.flush_pending(line)
             found = as_label(tok)
+            pair = label_pair(tok) if found is None else None
             if found is not None and found.strong:
                 labels.append(tok)
+            elif pair is not None:
+                labels += pair  # 【产出指标-数量指标】
             elif last and is_label_prefix(tok, single=len(tokens) == 1) and not is_target_cell(tok, subject=False):
                 self.pending = [Line(tok, line.number, line.page)]
                 return labels, []
@@ -257,8 +362,8 @@ class TableReader:
             self.weak = None
             self.new_row(weak, [("target", texts[0])], line)
             return
-        if len(texts) == 1 and not line.cell and (self.glued or _ITEM_END.search(texts[0])):
-            name, target = split_item(texts[0])  # cells or an item of prose with no space between name and value
+        if len(texts) == 1 and (self.glued or _ITEM_END.search(texts[0]) or _BRACKETED.search(texts[0])):
+            name, target = split_item(texts[0], glued=self.glued)  # a cell or an item with no space before its value
             self.new_row(name, [("target", target)] if target else [], line)
             self.open_name_alone = not target
             return
@@ -331,10 +436,37 @@ class TableReader:
             return " ".join(texts), []
         return " ".join(texts[: best[1]]), best[2]
 
+    def prose(self, parts: list[tuple[list[str], str]], line: Line) -> None:
+        """A line of prose: labels announced with a colon, then items (name and target) after them."""
+        for labels, text in parts:
+            if labels:
+                self.feed(labels)
+            for name, target in items(text):
+                self.new_row(name, [("target", target)] if target else [], line)
+
+    def glued_cells(self, texts: list[str], line: Line) -> None:
+        """A line of cells each glued to its labels and its target ("产出指标数量指标足额保障率=100% 22.5 …")."""
+        for text in texts:
+            labels, rest = glued_labels(text)
+            if labels:
+                self.feed(labels)
+            if is_number(rest):
+                row = self.open_row()
+                if row is not None:
+                    row.extra.append(("", rest))  # its score
+                continue
+            if _is_total(rest) or is_stop(rest):
+                return
+            name, target = split_item(rest, glued=True)
+            self.new_row(name, [("target", target)] if target else [], line)
+
     def segment(self, labels: list[str], texts: list[str], line: Line) -> None:
         """A line holding many rows (a table dumped on one line): labels, a name and its values, from the left."""
         if labels:
             self.feed(labels)
+        if self.glued:
+            self.glued_cells(texts, line)
+            return
         i = 0
         while i < len(texts):
             found: list[str] = []
@@ -392,6 +524,17 @@ def _label(text: str) -> Label:
     return found if found is not None else Label(text, False, True, True, other=True)
 
 
+def _is_total(text: str) -> bool:
+    """合计 / 总分 (with or without its number): the sum of the scores."""
+    return bool(re.match(r"^(?:合计|总分|总计|小计)[:：]?\s*\d*(?:\.\d+)?$", text))
+
+
 def _unknown_label(text: str) -> bool:
     """A short cell ending in 指标 that the taxonomy does not know (计划管理指标, 监督检查指标)."""
-    return text.endswith("指标") and 4 <= len(text) <= 10 and not re.search(r"\d", text) and not is_kind(text)
+    return (
+        text.endswith("指标")
+        and 4 <= len(text) <= 10
+        and not re.search(r"\d", text)
+        and not is_kind(text)
+        and not is_furniture(text)
+    )

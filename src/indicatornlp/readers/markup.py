@@ -18,6 +18,7 @@ import os
 import re
 from html.parser import HTMLParser
 
+from ..errors import NoIndicatorTableError
 from ..records import Filing
 from ._forms import join_broken
 from ._table import Cell, filings_from_rows
@@ -151,8 +152,17 @@ def _pipe_stream_rows(text: str) -> list[list[Cell]]:
 
 
 def read_markdown(path: str | os.PathLike[str], text: str) -> list[Filing]:
-    """Every project of a Markdown or tab-separated text (already read as ``text``)."""
-    return filings_from_rows(text_rows(text), path=os.fspath(path))
+    """Every project of a Markdown or tab-separated text (already read as ``text``).
+
+    A page whose pipes frame only its heading (the 索引号 box of a government site) while its indicators are
+    prose or lines of text is read as text when its rows hold no indicator table.
+    """
+    try:
+        return filings_from_rows(text_rows(text), path=os.fspath(path))
+    except NoIndicatorTableError:
+        from .text import read_text
+
+        return read_text(path, text)
 
 
 def read_html(path: str | os.PathLike[str], text: str) -> list[Filing]:

@@ -38,16 +38,18 @@ from ._forms import (
     clean_key,
     column_role,
     compact,
+    glued_labels,
     is_furniture,
     is_header_text,
     is_title,
     join_broken,
+    label_pair,
     metadata_key,
     vocabulary,
     year_cell,
     year_of_title,
 )
-from ._lines import Line, TableReader
+from ._lines import Line, TableReader, prose
 from ._project import Project, no_table
 
 __all__ = ["read_text"]
@@ -182,15 +184,24 @@ def _read_region(path: str, lines: Sequence[Line]) -> Project | None:
 
 def _opens_table(lines: Sequence[Line], i: int) -> bool:
     """The table starts at this line although no header came: a strong label with a name on its line, or alone
-    on its line with a label or a value on the next lines (a tree of labels, no header)."""
-    tokens = lines[i].text.split()
-    label = as_label(tokens[0]) if tokens else None
+    on its line with a label, an item or a value on the next lines (a tree of labels, no header); labels written
+    as a pair (【产出指标-数量指标】), announcing prose (数量指标:…), or glued to a name."""
+    text = lines[i].text
+    if label_pair(text) is not None or prose(text) is not None:
+        return True
+    tokens = text.split()
+    label = as_label(text) or (as_label(tokens[0]) if tokens else None)
     if label is None or not label.strong:
-        return False
-    if len(tokens) >= 2:
+        return bool(tokens) and bool(glued_labels(tokens[0])[0])
+    if len(tokens) >= 2 and as_label(text) is None:
         return True
     following = [line.text for line in lines[i + 1 : i + 3]]
-    return bool(following) and (as_label(following[0]) is not None or any(_is_value(t) for t in following[1:]))
+    return bool(following) and (
+        as_label(following[0]) is not None
+        or prose(following[0]) is not None
+        or label_pair(following[0]) is not None
+        or any(_is_value(t) for t in following[1:])
+    )
 
 
 def _is_value(text: str) -> bool:
@@ -201,7 +212,7 @@ def _is_value(text: str) -> bool:
 
 # ---- header --------------------------------------------------------------------------------------------
 
-_NAME_WORDS = ("三级指标", "指标名称", "三级指标内容", "指标内容", "目标名称")
+_NAME_WORDS = ("三级指标", "指标名称", "三级指标内容", "指标内容", "目标名称", "三级")
 _STRUCTURE = LABEL_ROLES | {"name"}
 
 
