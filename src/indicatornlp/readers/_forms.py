@@ -180,8 +180,44 @@ def metadata_key(text: str) -> tuple[str, str] | None:
         return keys[key], ""
     match = re.match(r"^\s*(?:其中\s*[:：]\s*)?([^:：]{2,12})\s*[:：]\s*(\S.*)$", text.strip())
     if match and clean_key(match.group(1)) in keys:
-        return keys[clean_key(match.group(1))], match.group(2).strip()
+        value = re.split(r"\s+[^:：\s]{2,10}[:：]", match.group(2))[0]  # "温泉县医疗保障局 责任人:马玉秀"
+        return keys[clean_key(match.group(1))], value.strip()
     return None
+
+
+_BOXES = "□■☐☑☒▣√✓✔"
+_TICKED = "■☑☒▣√✓✔"
+_LABEL_COLON = re.compile(r"^[^:：\d\s]{2,10}[:：]")
+
+
+def resolve_ticks(text: str) -> str | None:
+    """The option a filer ticked among the choices a form prints (``持续性项目■ 新增性项目□`` → 持续性项目), the
+    text itself when it holds no boxes, ``None`` when no box is ticked (the field was not stated).
+
+    >>> resolve_ticks("持续性项目■ 新增性项目□"), resolve_ticks("□新增 ■延续"), resolve_ticks("新增□ 延续□")
+    ('持续性项目', '延续', None)
+    """
+    if not any(box in text for box in _BOXES):
+        return text
+    boxes = _BOXES + ("口" if any(box in text for box in _BOXES) else "")  # 口: a box read by OCR
+    pattern = f"([{re.escape(boxes)}])"
+    parts = [p.strip() for p in re.split(pattern, text.strip())]
+    after = parts[-1] == ""  # "option□ option□": each box follows its option
+    pairs = zip(parts[0::2], parts[1::2], strict=False) if after else zip(parts[2::2], parts[1::2], strict=False)
+    ticked = [_option(option, after) for option, box in pairs if box in _TICKED]
+    ticked = [t for t in ticked if t]
+    return "、".join(ticked) if ticked else None
+
+
+def _option(text: str, after: bool) -> str:
+    """The words of one option ("其他运转类: 专项运转类" → 专项运转类; a group label before a colon dropped)."""
+    words = re.split(r"\s+", re.sub(r"^.*[:：]", "", text).strip())
+    return (words[-1] if after else words[0]).strip(":：,，、") if words else ""
+
+
+def is_label_colon(text: str) -> bool:
+    """A cell that announces a value with a colon ("评价类型:", "责任人:马玉秀"): a metadata label, known or not."""
+    return bool(_LABEL_COLON.match(compact(text)))
 
 
 def is_furniture(text: str) -> bool:

@@ -17,6 +17,7 @@ from ._forms import (
     parse_amount,
     parse_date,
     repair_breaks,
+    resolve_ticks,
     vocabulary,
 )
 
@@ -214,7 +215,7 @@ class Project:
 
     def set_field(self, field: str, value: str) -> None:
         """Record a metadata value (the first one stated wins: a form repeats 其他资金 in its second column)."""
-        value = repair_breaks(value)
+        value = resolve_ticks(repair_breaks(value)) or ""
         if field != "ignore" and value and field not in self.fields:
             self.fields[field] = value
 

@@ -38,6 +38,7 @@ from ._forms import (
     header_roles,
     is_comparator,
     is_furniture,
+    is_label_colon,
     is_placeholder,
     is_stop,
     is_title,
@@ -258,7 +259,12 @@ class _GridReader:
                 i += 1
                 continue
             nxt = texts[i + 1] if i + 1 < len(texts) else None
-            if nxt is not None and metadata_key(nxt.text) is None and not is_furniture(nxt.text):
+            if (
+                nxt is not None
+                and metadata_key(nxt.text) is None
+                and not is_furniture(nxt.text)
+                and not is_label_colon(nxt.text)
+            ):
                 project.set_field(field, nxt.text)
                 i += 2
                 continue

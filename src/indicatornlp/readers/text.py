@@ -41,6 +41,7 @@ from ._forms import (
     glued_labels,
     is_furniture,
     is_header_text,
+    is_label_colon,
     is_title,
     join_broken,
     label_pair,
@@ -317,8 +318,9 @@ def _read_metadata(project: Project, lines: Sequence[Line]) -> None:
         if goal_at is None and any(_is_goal_key(tok) for tok in line.text.split()):
             goal_at = len(body)
         body.append(line)
-    cells = [tok for line in (body if goal_at is None else body[:goal_at]) for tok in line.text.split()]
-    _read_key_values(project, cells)
+    single = bool(lines) and lines[0].cell
+    cells = [tok for line in (body if goal_at is None else body[:goal_at]) for tok in line.tokens()]
+    _read_key_values(project, cells, single=single)
     if goal_at is not None:
         first = body[goal_at].text.split()
         at = next(i for i, tok in enumerate(first) if _is_goal_key(tok))
@@ -330,8 +332,12 @@ def _read_metadata(project: Project, lines: Sequence[Line]) -> None:
             project.set_field("goal", goal)
 
 
-def _read_key_values(project: Project, cells: Sequence[str]) -> None:
-    """Labels and the values after them; a label broken over lines ("计划完成日" + "期") is joined first."""
+def _read_key_values(project: Project, cells: Sequence[str], *, single: bool = False) -> None:
+    """Labels and the values after them; a label broken over lines ("计划完成日" + "期") is joined first.
+
+    A value runs over the cells up to the next label (a value broken over lines), or an unknown label with a colon
+    ("评价类型:"); with ``single`` (a page of one cell per line) a value is one cell.
+    """
     field: str | None = None
     parts: list[str] = []
 
@@ -346,13 +352,16 @@ def _read_key_values(project: Project, cells: Sequence[str]) -> None:
             project.scale = 10000
         key = metadata_key(cell)
         width = 1
-        if key is None and _is_key_prefix(cell):
-            for n in (2, 3):
-                if i + n <= len(cells) and (key := metadata_key("".join(cells[i : i + n]))) is not None:
-                    width = n
+        if _is_key_prefix(cell):  # a label broken over cells, or a label that goes on ("主管部门" + "及编码")
+            for n in (3, 2):
+                if i + n <= len(cells) and (longer := metadata_key("".join(cells[i : i + n]))) is not None:
+                    key, width = longer, n
                     break
+        if key is None and is_label_colon(cell):
+            key = ("ignore", "")  # a label the forms do not list: what follows belongs to it, not to the field before
         if key is None:
-            parts.append(cell)
+            if not (single and parts):
+                parts.append(cell)
             i += 1
             continue
         close()
