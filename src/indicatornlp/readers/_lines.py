@@ -164,7 +164,7 @@ def prose(text: str) -> list[tuple[list[str], str]] | None:
         label = _label_in(match.group(1))
         if label is None:
             continue
-        between = text[at : match.start()]
+        between = text[at : match.end(1) - len(label)]
         if between.strip(" ,，;；。"):
             parts.append((labels, between))
             labels = []
@@ -174,6 +174,21 @@ def prose(text: str) -> list[tuple[list[str], str]] | None:
         return None
     parts.append((labels, text[at:]))
     return parts
+
+
+def _paragraph(lines: Sequence[Line], start: int) -> tuple[str, int]:
+    """A line of prose with the lines that go on from it (a PDF breaks prose anywhere, even inside a label:
+    "设 1条满意" + "度指标:…"): up to the line ending in a full stop, before a label, a heading or a note."""
+    parts = [lines[start].text]
+    end = start
+    while not lines[end].text.endswith("。") and end + 1 < len(lines):
+        following = lines[end + 1].text
+        found = as_label(following)
+        if is_stop(following) or is_header_text(following) or (found is not None and found.strong):
+            break
+        end += 1
+        parts.append(following)
+    return join_broken(parts), end
 
 
 def _label_in(text: str) -> str | None:
@@ -241,7 +256,10 @@ class TableReader:
 
     def read(self, lines: Sequence[Line]) -> int | None:
         """Read the table; the index of the line that ended it (a note, the next section), if any."""
+        joined_up_to = -1  # lines of prose joined to a line above
         for index, line in enumerate(lines):
+            if index <= joined_up_to:
+                continue
             if not self.pending and is_stop(line.text):
                 self.flush_pending(None)
                 return index
@@ -249,7 +267,8 @@ class TableReader:
                 continue
             parts = prose(line.text) if not self.pending else None
             if parts is not None:
-                self.prose(parts, line)
+                text, joined_up_to = _paragraph(lines, index)
+                self.prose(prose(text) or parts, line)
                 continue
             tokens = line.tokens()
             while tokens and (is_furniture(tokens[0]) or not strip_numbering(normalize_text(tokens[0]))):

@@ -196,6 +196,11 @@ class Row:
 _TARGET_PARTS = frozenset({"comparator", "target", "unit"})
 _FIELDS = frozenset({"actual", "weight", "score", "reason"})
 
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 24 else text[:23] + "…")
+
+
 _FUNDS = ("total", "fiscal", "carryover", "other", "annual")
 
 
@@ -210,6 +215,7 @@ class Project:
         self.rows: list[Row] = []
         self.labels = Labels()
         self.warnings: list[str] = []
+        self.lost_thread = False  # a warning says where the table stopped while rows seemed to go on
         self.markers = -1  # the latest marker seen: 0 title, 1 year line, 2 项目名称
         self.scale = 1  # 10000 when the funds block is headed 万元
 
@@ -218,6 +224,15 @@ class Project:
         value = resolve_ticks(repair_breaks(value)) or ""
         if field != "ignore" and value and field not in self.fields:
             self.fields[field] = value
+
+    def lost(self, stop: Position, stop_text: str, skipped: Position, skipped_text: str) -> None:
+        """The table ended at ``stop`` but rows seem to go on at ``skipped``: say so once (never a silent stop)."""
+        if not self.lost_thread:
+            self.lost_thread = True
+            self.warnings.append(
+                f"{stop}: the indicator table stops at {_short(stop_text)}, but {skipped} ({_short(skipped_text)}) "
+                "after it reads like more indicator rows; they were not read"
+            )
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
@@ -265,9 +280,15 @@ class Project:
         )
 
 
-def no_table(path: str) -> NoIndicatorTableError:
+def no_table(path: str, *, seen: str = "") -> NoIndicatorTableError:
+    """The error of a file with no indicator row, saying what was looked for (and ``seen``: what was found)."""
+    looked = (
+        "no indicator table found: looked for a header naming the 三级指标 and 指标值 columns (三级指标, 指标名称, "
+        "年度指标值 …) and for rows under 一级/二级 labels (产出指标, 数量指标 …), as a table, cells on lines, or "
+        "prose (数量指标:name≥value)"
+    )
     return NoIndicatorTableError(
         path,
-        "no indicator table found (no 三级指标 header and no rows under 一级/二级 labels)",
-        hint="check that this is a 绩效目标表 or 自评表",
+        f"{looked}; {seen}" if seen else f"{looked}; found neither",
+        hint="check that this is a 绩效目标表 or 自评表; a scanned page needs OCR first",
     )

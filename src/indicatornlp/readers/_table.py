@@ -116,6 +116,8 @@ class _GridReader:
         self.table_of_row: dict[int, int] = {}
         self.after_header = False  # no label or row yet since the header: a second header line may follow
         self._columns: Columns | None = None
+        self.stopped: Text | None = None  # the row that ended the table in force (a note, a paragraph)
+        self.header_seen = False
 
     # positions
     def position(self, cell: Cell) -> Position:
@@ -134,7 +136,7 @@ class _GridReader:
             self.projects.append(self.project)
         self.project = Project(self.position(cell))
         self.project.markers = marker
-        self.roles, self.in_table, self.goal_below = None, False, None
+        self.roles, self.in_table, self.goal_below, self.stopped = None, False, None, None
         return self.project
 
     def current(self, cell: Cell) -> Project:
@@ -184,6 +186,7 @@ class _GridReader:
         project = self.current(texts[0].cell)
         if self.in_table and is_stop(texts[0].text):
             self.in_table = False
+            self.stopped = texts[0]
             return
         roles = header_roles([t.text for t in texts])
         if roles is not None:
@@ -197,6 +200,7 @@ class _GridReader:
             ]
             self.roles = {col: r for col, r in header if r}
             self._columns = Columns.of(header)
+            self.header_seen = True
             self.in_table = True
             self.after_header = True
             self.goal_below = None
@@ -211,6 +215,11 @@ class _GridReader:
             self.indicator_row(project, texts)
         elif not project.rows:
             self.metadata_row(project, texts)
+        elif self.stopped is not None and self.starts_table(texts) and len(texts) >= 3:
+            stop = self.stopped
+            project.lost(
+                self.position(stop.cell), stop.text, self.position(texts[0].cell), " | ".join(t.text for t in texts)
+            )
 
     def marker(self, texts: Sequence[Text]) -> int | None:
         first = texts[0].text
@@ -306,6 +315,7 @@ class _GridReader:
             return []  # "指标2:", "……": a slot left empty, the table goes on
         if not found and len(rest) == 1 and self.is_prose(rest[0]):
             self.in_table = False
+            self.stopped = rest[0]
             return []
         columns = self.columns
         in_name_column = (
@@ -469,5 +479,6 @@ class _GridReader:
                 continue
             filings.append(project.filing(default))
         if not any(f.indicators for f in filings):
-            raise no_table(self.path if self.sheet is None else f"{self.path} (sheet {self.sheet})")
+            seen = "a header, but no row under it" if self.header_seen else ""
+            raise no_table(self.path if self.sheet is None else f"{self.path} (sheet {self.sheet})", seen=seen)
         return filings

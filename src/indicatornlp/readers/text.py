@@ -79,7 +79,7 @@ def read_text(path: str | os.PathLike[str], text: str) -> list[Filing]:
         if project is not None:
             filings.append(project.filing(default_year))
     if not any(f.indicators for f in filings):
-        raise no_table(where)
+        raise no_table(where, seen=_seen(lines))
     return filings
 
 
@@ -177,10 +177,42 @@ def _read_region(path: str, lines: Sequence[Line]) -> Project | None:
     if "actual" in roles:
         project.form = "自评表"
     lead = _leading_fields(lines[meta_end:table_start]) if header is not None else []
-    TableReader(project, path, roles, lead=lead).read(lines[table_start:])
+    table = lines[table_start:]
+    stop = TableReader(project, path, roles, lead=lead).read(table)
+    if stop is not None:
+        skipped = next((line for line in table[stop + 1 :] if _reads_like_a_row(line)), None)
+        if skipped is not None:
+            at = table[stop]
+            project.lost(
+                Position(path, page=at.page, line=at.number),
+                at.text,
+                Position(path, page=skipped.page, line=skipped.number),
+                skipped.text,
+            )
     if not project.rows and "project" not in project.fields:
         return None
     return project
+
+
+def _seen(lines: Sequence[Line]) -> str:
+    """What a text without indicator rows holds of a table, for the error."""
+    header = _find_header(lines)
+    if header is not None:
+        return f"a header at line {lines[header[0]].number}, but no row under it"
+    labels = [line for line in lines if (found := as_label(line.text.split()[0])) is not None and found.strong]
+    if labels:
+        return f"{len(labels)} label line(s) (first at line {labels[0].number}), but no name with a value after them"
+    inside = [line for line in lines if any(form in line.text for form in _MAIN_LABELS)]
+    if inside:
+        return (
+            f"label words ({', '.join([f for f in _MAIN_LABELS if f in inside[0].text][:3])} …) inside running text from "
+            f"line {inside[0].number}, with no cells to tell apart (text glued without separators, or a scrambled "
+            "sheet)"
+        )
+    return f"neither in its {len(lines)} non-empty line(s)"
+
+
+_MAIN_LABELS = ("产出指标", "效益指标", "满意度指标", "数量指标", "质量指标", "时效指标", "成本指标")
 
 
 def _opens_table(lines: Sequence[Line], i: int) -> bool:
@@ -203,6 +235,13 @@ def _opens_table(lines: Sequence[Line], i: int) -> bool:
         or label_pair(following[0]) is not None
         or any(_is_value(t) for t in following[1:])
     )
+
+
+def _reads_like_a_row(line: Line) -> bool:
+    """A line after the end of a table that holds labels and more: the table may go on past what stopped it."""
+    tokens = line.text.split()
+    label = as_label(tokens[0]) if tokens else None
+    return (label is not None and label.strong and len(tokens) >= 3) or label_pair(line.text) is not None
 
 
 def _is_value(text: str) -> bool:
