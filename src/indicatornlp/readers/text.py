@@ -204,10 +204,10 @@ def _seen(lines: Sequence[Line]) -> str:
         return f"{len(labels)} label line(s) (first at line {labels[0].number}), but no name with a value after them"
     inside = [line for line in lines if any(form in line.text for form in _MAIN_LABELS)]
     if inside:
+        words = ", ".join([f for f in _MAIN_LABELS if f in inside[0].text][:3])
         return (
-            f"label words ({', '.join([f for f in _MAIN_LABELS if f in inside[0].text][:3])} …) inside running text from "
-            f"line {inside[0].number}, with no cells to tell apart (text glued without separators, or a scrambled "
-            "sheet)"
+            f"label words ({words} …) inside running text from line {inside[0].number}, with no cells to tell apart "
+            "(text glued without separators, or a scrambled sheet)"
         )
     return f"neither in its {len(lines)} non-empty line(s)"
 
