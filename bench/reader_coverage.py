@@ -81,24 +81,29 @@ def read_rows(path: Path) -> tuple[list[tuple[str, str, str]], str]:
     return [(squash(i.name), squash(i.target_raw), squash(i.actual_raw)) for f in filings for i in f.indicators], ""
 
 
+def corpus_rows() -> list[dict[str, Any]]:
+    """The rows a person took from the excerpts (``rows.jsonl``), each naming its ``excerpt``."""
+    return [json.loads(line) for line in CORPUS_ROWS.read_text("utf-8").splitlines()]
+
+
+def take(got: Got, row: dict[str, Any]) -> bool:
+    """Find and consume the corpus ``row`` among the rows read: its name (any, when it has none), a target in one of
+    its forms, and its actual where it has one."""
+    name = squash(row["l3"]) if row.get("l3") else None
+    actual = squash(row["actual_raw"]) if row.get("actual_raw") else None
+    return got.take(name, targets_of(row), actual)
+
+
 def excerpt_coverage() -> list[tuple[str, int, int, str]]:
     """(excerpt, rows found, rows expected, error) for every corpus excerpt."""
     expected: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
-    for line in CORPUS_ROWS.read_text("utf-8").splitlines():
-        row = json.loads(line)
+    for row in corpus_rows():
         expected[row["excerpt"]].append(row)
     out = []
     for excerpt in sorted(expected):
         rows, error = read_rows(EXCERPTS / excerpt)
         got = Got(rows)
-        hit = sum(
-            got.take(
-                squash(row["l3"]) if row.get("l3") else None,
-                targets_of(row),
-                squash(row["actual_raw"]) if row.get("actual_raw") else None,
-            )
-            for row in expected[excerpt]
-        )
+        hit = sum(take(got, row) for row in expected[excerpt])
         out.append((excerpt, hit, len(expected[excerpt]), error))
     return out
 

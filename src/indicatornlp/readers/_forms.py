@@ -179,6 +179,8 @@ def metadata_key(text: str) -> tuple[str, str] | None:
     if key in keys:
         return keys[key], ""
     match = re.match(r"^\s*(?:其中\s*[:：]\s*)?([^:：]{2,12})\s*[:：]\s*(\S.*)$", text.strip())
+    if match is None:  # "项目名称 党组织建设": a known label, a space, its value
+        match = re.match(r"^\s*(\S{2,12})\s+(\S.*)$", text.strip())
     if match and clean_key(match.group(1)) in keys:
         value = re.split(r"\s+[^:：\s]{2,10}[:：]", match.group(2))[0]  # "温泉县医疗保障局 责任人:马玉秀"
         return keys[clean_key(match.group(1))], value.strip()

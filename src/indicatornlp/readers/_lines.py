@@ -217,7 +217,7 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def items(text: str) -> list[tuple[str, str]]:
+def items(text: str, *, glued: bool = False) -> list[tuple[str, str]]:
     """The (name, target) items of a stretch of prose: an item ends with its target (at the next comma or
     semicolon), or, without one, at a semicolon or full stop; commas inside a name are kept.
 
@@ -234,10 +234,10 @@ def items(text: str) -> list[tuple[str, str]]:
             continue
         name += piece + mark
         if mark not in ",，" and name.strip(" ,，;；。"):
-            out.append(split_item(name))
+            out.append(split_item(name, glued=glued))
             name = ""
     if name.strip(" ,，;；。"):
-        out.append(split_item(name))
+        out.append(split_item(name, glued=glued))
     return out
 
 
@@ -359,10 +359,9 @@ class TableReader:
         return project.rows[-1] if project.rows and project.labels.rows_since > 0 else None
 
     def line(self, labels: list[str], texts: list[str], line: Line, nxt: Line | None) -> None:
-        if labels and texts and len(texts) == 1 and is_target_cell(texts[0]):
-            last = _label(labels[-1])
-            if not last.strong:
-                texts = [labels.pop(), *texts]  # "群众满意度 ≥95%": the weak label is the 三级 name
+        weak_last = bool(labels) and bool(texts) and not _label(labels[-1]).strong
+        if weak_last and (len(labels) >= 3 or all(is_target_cell(t) or is_number(t) for t in texts)):
+            texts = [labels.pop(), *texts]  # "群众满意度 ≥95%": the weak label is the 三级 name
         if labels:
             self.feed(labels)
         if not texts:

@@ -38,6 +38,7 @@ from ._forms import (
     header_roles,
     is_comparator,
     is_furniture,
+    is_kind,
     is_label_colon,
     is_placeholder,
     is_stop,
@@ -48,6 +49,7 @@ from ._forms import (
     year_cell,
     year_of_title,
 )
+from ._lines import items
 from ._project import Project, Row, no_table
 
 __all__ = ["Cell", "filings_from_rows"]
@@ -63,6 +65,18 @@ _TOTALS = frozenset({"合计", "总分", "总计", "小计", "合计得分", "�
 def _is_total(text: str) -> bool:
     """合计 / 总分: a row of sums under the indicators."""
     return compact(text).rstrip(":：") in _TOTALS
+
+
+def _listed(text: str) -> list[tuple[str, str]] | None:
+    """The items of a cell that lists several indicators with their targets ("a4次;b2000份;c≥95%。"), or None."""
+    if not re.search(r"[;；]", text):
+        return None
+    listed = items(text, glued=True)
+    return listed if len(listed) >= 2 and all(target for _, target in listed) else None
+
+
+def _value_like(text: str) -> bool:
+    return is_target_cell(text) or is_number(text) or is_comparator(text) or is_kind(text)
 
 
 def _label_like(text: str) -> bool:
@@ -238,6 +252,8 @@ class _GridReader:
         label = as_label(texts[0].text)
         if label is not None and label.strong and len(texts) >= 2 and as_label(texts[-1].text) is None:
             return True
+        if len(texts) >= 3 and (second := as_label(texts[1].text)) is not None and second.level1 and second.strong:
+            return _listed(texts[2].text) is not None  # "年度绩效总目标 | 产出指标 | a4次;b2000份": a cell of items
         return len(texts) >= 3 and metadata_key(texts[0].text) is None and is_comparator(texts[1].text)
 
     # metadata
@@ -300,6 +316,9 @@ class _GridReader:
         together) are returned."""
         if _is_total(texts[0].text):
             return []  # 合计 | 100: the sum of the scores, not an indicator
+        heads = len(texts) >= 3 and as_label(texts[0].text) is None and _listed(texts[2].text) is not None
+        if heads and (label := as_label(texts[1].text)) is not None and label.strong:
+            texts = texts[1:]  # "年度绩效总目标 | 产出指标 | items": the first cell heads the block
         labels, found = self.labels_of(project, texts)
         rest = texts[len(labels) :]
         if found and not found[-1].strong and self.weak_label_is_name(found, rest):
@@ -315,6 +334,10 @@ class _GridReader:
             return []  # "指标2:", "……": a slot left empty, the table goes on
         if not found and len(rest) == 1 and self.is_prose(rest[0]):
             self.in_table = False
+            self.stopped = rest[0]
+            return []
+        if not found and self.roles is None and len(rest) == 2 and not _value_like(rest[1].text):
+            self.in_table = False  # no header, no label, no value: "资金拨付对象 | 某街道办事处" after the table
             self.stopped = rest[0]
             return []
         columns = self.columns
@@ -390,6 +413,11 @@ class _GridReader:
         open_row = project.rows[-1] if project.rows and project.labels.rows_since > 0 else None
         page_turned = open_row is not None and rest[0].cell.page is not None and rest[0].cell.page != open_row.page
         name, values, leftover = self.split(rest, open_row if not labelled else None, label_in_name)
+        listed = _listed(name.text) if name is not None and not values else None
+        if name is not None and listed is not None:  # a cell of items: "a4次;b2000份;c≥95%。"
+            for text, target in listed:
+                self.add_row(project, Text(text, name.cell), [("target", target)])
+            return self.more(project.rows[-1], leftover)
         if open_row is not None and not labelled:
             if name is None and values and not open_row.has_values(values):
                 open_row.fill(values)  # the values of a row sit in the next row
@@ -398,19 +426,22 @@ class _GridReader:
                 open_row.name = join_broken([open_row.name, name.text])  # a row split by a page break
                 open_row.fill(values)
                 return self.more(open_row, leftover)
-        cell = (name or label_in_name or rest[0]).cell
+        row = self.add_row(project, name or Text("", (label_in_name or rest[0]).cell), values)
+        return self.more(row, leftover)
+
+    def add_row(self, project: Project, name: Text, values: Sequence[tuple[str, str]]) -> Row:
         level1, level2 = project.labels.for_row()
         row = Row(
-            name=name.text if name is not None else "",
+            name=name.text,
             target="",
             level1=level1,
             level2=level2,
-            position=self.position(cell),
-            page=cell.page,
+            position=self.position(name.cell),
+            page=name.cell.page,
         )
         row.fill(values)
         project.add(row)
-        return self.more(row, leftover)
+        return row
 
     @staticmethod
     def more(row: Row, leftover: list[Text]) -> list[Text]:
