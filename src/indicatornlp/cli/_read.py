@@ -47,6 +47,9 @@ _READ_FIELDS = [
     "name",
     "target_raw",
     "actual_raw",
+    "weight_raw",
+    "score_raw",
+    "reason_raw",
     "extra",
     "position",
 ]
@@ -66,6 +69,9 @@ def _read_records(filing: Any) -> Iterator[dict[str, Any]]:
             "name": indicator.name,
             "target_raw": indicator.target_raw,
             "actual_raw": indicator.actual_raw,
+            "weight_raw": indicator.weight_raw,
+            "score_raw": indicator.score_raw,
+            "reason_raw": indicator.reason_raw,
             "extra": dict(indicator.extra),
             "position": str(indicator.position) if indicator.position else None,
         }

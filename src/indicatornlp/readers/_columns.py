@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..targets import is_target_cell, is_unit
@@ -64,6 +65,7 @@ def is_number(text: str) -> bool:
     return bool(_NUMBER.match(text))
 
 
+@lru_cache(maxsize=65536)
 def fit_score(role: str | None, text: str) -> float | None:
     """How well a cell fits a column of this role: ``None`` when it cannot sit there (a 分值 is a number, a
     计算符号 a comparator or a 指标性质 word), a negative score when it may but should not (a 度量单位 that is no

@@ -188,6 +188,7 @@ def metadata_key(text: str) -> tuple[str, str] | None:
 
 
 _BOXES = "□■☐☑☒▣√✓✔"
+_BOX = re.compile(f"[{_BOXES}]")
 _TICKED = "■☑☒▣√✓✔"
 _LABEL_COLON = re.compile(r"^[^:：\d\s]{2,10}[:：]")
 
@@ -199,9 +200,9 @@ def resolve_ticks(text: str) -> str | None:
     >>> resolve_ticks("持续性项目■ 新增性项目□"), resolve_ticks("□新增 ■延续"), resolve_ticks("新增□ 延续□")
     ('持续性项目', '延续', None)
     """
-    if not any(box in text for box in _BOXES):
+    if not _BOX.search(text):
         return text
-    boxes = _BOXES + ("口" if any(box in text for box in _BOXES) else "")  # 口: a box read by OCR
+    boxes = _BOXES + "口"  # 口: a box read by OCR (only among other boxes)
     pattern = f"([{re.escape(boxes)}])"
     parts = [p.strip() for p in re.split(pattern, text.strip())]
     after = parts[-1] == ""  # "option□ option□": each box follows its option
@@ -217,6 +218,7 @@ def _option(text: str, after: bool) -> str:
     return (words[-1] if after else words[0]).strip(":：,，、") if words else ""
 
 
+@lru_cache(maxsize=16384)
 def is_label_colon(text: str) -> bool:
     """A cell that announces a value with a colon ("评价类型:", "责任人:马玉秀"): a metadata label, known or not."""
     return bool(_LABEL_COLON.match(compact(text)))
@@ -333,6 +335,7 @@ def as_label(text: str) -> Label | None:
     return Label(text, one, two, strong)
 
 
+_DASH = re.compile(r"[-—–－]")
 _LABEL_PAIR = re.compile(r"^[【\[(（]?([^【】\[\]()（）]+?)\s*[-—–－]+\s*([^【】\[\]()（）]+?)[】\])）]?$")
 
 
@@ -342,6 +345,8 @@ def label_pair(text: str) -> list[str] | None:
     >>> label_pair("【效益指标-社会效益指标】")
     ['效益指标', '社会效益指标']
     """
+    if not _DASH.search(text):
+        return None
     match = _LABEL_PAIR.match(text.strip())
     if match is None:
         return None
@@ -403,13 +408,23 @@ def glued_labels(text: str) -> tuple[list[str], str]:
     """
     labels: list[str] = []
     rest = text
+    forms = _forms_by_start()
     while len(rest) > 4:
-        found = next((f for f in vocabulary().label_forms if rest.startswith(f) and len(rest) > len(f)), None)
+        found = next((f for f in forms.get(rest[:2], ()) if rest.startswith(f) and len(rest) > len(f)), None)
         if found is None:
             break
         labels.append(found)
         rest = rest[len(found) :]
     return labels, rest
+
+
+@cache
+def _forms_by_start() -> dict[str, tuple[str, ...]]:
+    """The full label forms by their first two characters, longest first."""
+    out: dict[str, list[str]] = {}
+    for form in vocabulary().label_forms:
+        out.setdefault(form[:2], []).append(form)
+    return {start: tuple(forms) for start, forms in out.items()}
 
 
 @lru_cache(maxsize=16384)

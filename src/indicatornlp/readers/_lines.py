@@ -7,7 +7,7 @@ the values.  The value columns come from the header (``roles``: 年度指标值,
 they hold (a 分值 is a number, a 度量单位 a unit) with ``align``, so that a line whose empty cells vanished still
 puts each value under its column.  A line holding many rows (a table dumped on one line) is read from the left,
 row after row.  A name alone on its line takes the values of the next lines; in a page whose cells are separated
-by blank lines (``Line.cell``) each line is one cell, read in column order.  Cells glued without separators
+by blank lines (``cells=True``) each line is one cell, read in column order.  Cells glued without separators
 ("产出指标数量指标修缮农村道路里程12公里") lose their known labels from the front and their target from the end.
 
 >>> reader = TableReader(Project(Position("x.txt")), "x.txt", ["comparator", "comparator", "target", "unit", "weight"])
@@ -20,12 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..records import Position
 from ..targets import is_target_cell, is_unit, split_indicator
 from ..text import normalize_text, strip_numbering
 from ._columns import fit_score, is_number
 from ._forms import (
+    VALUE_ROLES,
     Label,
     as_label,
     glued_labels,
@@ -62,11 +64,17 @@ class Line:
     text: str
     number: int
     page: int | None
-    cell: bool = False
-    """The line is one cell (a page whose cells are separated by blank lines): never split at its spaces."""
 
-    def tokens(self) -> list[str]:
-        return [self.text] if self.cell else merge_tokens(self.text.split())
+
+@lru_cache(maxsize=16384)
+def _only_numbering(token: str) -> bool:
+    """A token that is only list numbering ("一、", "(一)")."""
+    return not strip_numbering(normalize_text(token))
+
+
+@lru_cache(maxsize=16384)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(merge_tokens(text.split()))
 
 
 def merge_tokens(tokens: list[str]) -> list[str]:
@@ -83,31 +91,40 @@ def merge_tokens(tokens: list[str]) -> list[str]:
     return out
 
 
-def align(roles: Sequence[str], values: Sequence[str]) -> tuple[float, list[tuple[str, str]]] | None:
-    """The best match of ``values`` (in order) to the value columns ``roles`` (in order, any may stay empty), by
-    how well each value fits its column; ``None`` when they cannot all be placed."""
-    n, m = len(values), len(roles)
+def align(roles: Sequence[str], texts: Sequence[str]) -> tuple[int, list[tuple[str, str]]] | None:
+    """The best split of a line's cells into a name (the first ``cut`` cells) and values matched in order to the
+    value columns ``roles`` (any may stay empty), by how well each value fits its column; ``None`` when no split
+    places them all.  One pass over the suffixes: ``best[i][j]`` is the best score of ``texts[i:]`` under
+    ``roles[j:]``; the shortest name wins a tie.
+
+    >>> align(["target", "actual", "weight", "score"], ["经费支出合规性", "严格执行", "达成预期指标", "8", "8"])
+    (1, [('target', '严格执行'), ('actual', '达成预期指标'), ('weight', '8'), ('score', '8')])
+    """
+    n, m = len(texts), len(roles)
+    fits = [[fit_score(role, text) for role in roles] for text in texts]
+    skips = [_SKIPPED.get(role, 0.0) for role in roles]
     best = [[_NOT_FOUND] * (m + 1) for _ in range(n + 1)]
-    best[0][0] = 0.0
-    for j in range(1, m + 1):
-        best[0][j] = best[0][j - 1] + _SKIPPED.get(roles[j - 1], 0.0)
-    for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            skip = best[i][j - 1] + _SKIPPED.get(roles[j - 1], 0.0)
-            fit = fit_score(roles[j - 1], values[i - 1])
-            take = best[i - 1][j - 1] + fit if fit is not None else _NOT_FOUND
-            best[i][j] = max(skip, take)
-    if best[n][m] == _NOT_FOUND:
+    best[n][m] = 0.0
+    for j in range(m - 1, -1, -1):
+        best[n][j] = best[n][j + 1] + skips[j]
+    for i in range(n - 1, 0, -1):
+        row, below = best[i], best[i + 1]
+        for j in range(m - 1, -1, -1):
+            fit = fits[i][j]
+            take = below[j + 1] + fit if fit is not None else _NOT_FOUND
+            row[j] = max(row[j + 1] + skips[j], take)
+    cut = max(range(1, n + 1), key=lambda c: (best[c][0], -c))
+    if best[cut][0] == _NOT_FOUND:
         return None
     pairs: list[tuple[str, str]] = []
-    i, j = n, m
-    while i > 0:
-        fit = fit_score(roles[j - 1], values[i - 1])
-        if fit is not None and best[i - 1][j - 1] + fit == best[i][j]:
-            pairs.append((roles[j - 1], values[i - 1]))
-            i -= 1
-        j -= 1
-    return best[n][m], pairs[::-1]
+    i, j = cut, 0
+    while i < n:
+        fit = fits[i][j]
+        if fit is not None and best[i + 1][j + 1] + fit == best[i][j]:
+            pairs.append((roles[j], texts[i]))
+            i += 1
+        j += 1
+    return cut, pairs
 
 
 def _masked(text: str) -> str:
@@ -147,6 +164,7 @@ def split_item(text: str, *, glued: bool = False) -> tuple[str, str]:
 
 
 _ITEM_STOP = re.compile(r"[,，;；。]")
+_MARKS = re.compile(r"[:：,，]")
 _LABEL_MARK = re.compile(r"([^\s:：;；。,，]{2,24}?(?:指标|目标))\s*[:：,，]")
 
 
@@ -157,6 +175,8 @@ def prose(text: str) -> list[tuple[list[str], str]] | None:
     >>> prose("效益指标:经济效益指标:产值(≥**万元)≥80万元,增收≥80万元;")
     [(['效益指标', '经济效益指标'], '产值(≥**万元)≥80万元,增收≥80万元;')]
     """
+    if not ("指标" in text or "目标" in text) or not _MARKS.search(text):
+        return None
     parts: list[tuple[list[str], str]] = []
     at = 0
     labels: list[str] = []
@@ -244,8 +264,11 @@ def items(text: str, *, glued: bool = False) -> list[tuple[str, str]]:
 class TableReader:
     """The rows of one project's indicator table, fed line by line."""
 
-    def __init__(self, project: Project, path: str, roles: list[str], *, lead: Sequence[str] = ()) -> None:
+    def __init__(
+        self, project: Project, path: str, roles: list[str], *, lead: Sequence[str] = (), cells: bool = False
+    ) -> None:
         self.project = project
+        self.cells = cells  # each line is one cell (a page whose cells are separated by blank lines): never split
         self.path = path
         self.roles = roles
         self.lead = list(lead)  # metadata columns left of the labels (项目名称 …): the first row holds their values
@@ -270,8 +293,8 @@ class TableReader:
                 text, joined_up_to = _paragraph(lines, index)
                 self.prose(prose(text) or parts, line)
                 continue
-            tokens = line.tokens()
-            while tokens and (is_furniture(tokens[0]) or not strip_numbering(normalize_text(tokens[0]))):
+            tokens = self.tokens(line)
+            while tokens and (is_furniture(tokens[0]) or _only_numbering(tokens[0])):
                 tokens.pop(0)  # "绩效指标", "一、" before the labels
             if self.lead:
                 tokens = self.leading_values(tokens)
@@ -279,7 +302,7 @@ class TableReader:
                 continue
             labels, texts = self.split_labels(tokens, line)
             nxt = lines[index + 1] if index + 1 < len(lines) else None
-            if not line.cell and len(texts) > len(self.roles) + 4:
+            if not self.cells and len(texts) > len(self.roles) + 4:
                 self.segment(labels, texts, line)
             else:
                 self.line(labels, texts, line, nxt)
@@ -295,6 +318,9 @@ class TableReader:
             self.lead = []
             return tokens[at:]
         return tokens
+
+    def tokens(self, line: Line) -> list[str]:
+        return [line.text] if self.cells else list(_tokens(line.text))
 
     def split_labels(self, tokens: list[str], line: Line) -> tuple[list[str], list[str]]:
         labels: list[str] = []
@@ -316,16 +342,15 @@ class TableReader:
                     return labels, []
                 self.flush_pending(line)
             found = as_label(tok)
-            pair = label_pair(tok) if found is None else None
             if found is not None and found.strong:
                 labels.append(tok)
-            elif pair is not None:
-                labels += pair  # 【产出指标-数量指标】
             elif last and is_label_prefix(tok, single=len(tokens) == 1) and not is_target_cell(tok, subject=False):
                 self.pending = [Line(tok, line.number, line.page)]
                 return labels, []
             elif found is not None:
                 labels.append(tok)
+            elif (pair := label_pair(tok)) is not None:
+                labels += pair  # 【产出指标-数量指标】
             elif len(tokens) == 1 and _unknown_label(tok):
                 labels.append(tok)  # 计划管理指标: a short line ending in 指标 is a label, not the start of a name
             else:
@@ -396,7 +421,7 @@ class TableReader:
     def continues(self, row: Row, texts: list[str], line: Line, nxt: Line | None) -> bool:
         """Give the open row the values on this line (or the rest of its name); False when the line starts a row."""
         missing = self.missing(row)
-        if line.cell and len(texts) == 1 and as_label(texts[0]) is None:
+        if self.cells and len(texts) == 1 and as_label(texts[0]) is None:
             values = self.fit_missing(missing, texts, strict=False)
             if values is not None:
                 row.fill(values)  # one cell per line: the next cells are the row's values, in column order
@@ -434,25 +459,36 @@ class TableReader:
         return values
 
     def missing(self, row: Row) -> list[str]:
+        """The columns the row has no value for; none but extras (备注, 指标解释) left on a line of several cells
+        means the row is complete."""
         filled = set(row.filled())
-        return [role for role in self.roles if role not in filled]
+        missing = [role for role in self.roles if role not in filled]
+        return missing if self.cells or any(role in VALUE_ROLES for role in missing) else []
 
     def is_lone_value(self, line: Line) -> bool:
-        tokens = line.tokens()
+        tokens = self.tokens(line)
         return len(tokens) == 1 and is_target_cell(tokens[0]) and as_label(tokens[0]) is None
 
     def assign(self, texts: list[str]) -> tuple[str, list[tuple[str, str]]]:
         """The name and the (role, value) cells of a line: the split of the line that best fits the columns."""
         if len(texts) == 1:
             return texts[0], []
-        best: tuple[float, int, list[tuple[str, str]]] | None = None
-        for cut in range(1, len(texts) + 1):
-            found = align(self.roles, texts[cut:])
-            if found is not None and (best is None or found[0] > best[0]):
-                best = (found[0], cut, found[1])
-        if best is None:
+        if self.roles == ["target"] and not is_kind(texts[-1]):
+            return " ".join(texts[:-1]), [("target", texts[-1])]  # the common form: a name and its value
+        if len(texts) == 2:  # a name and one value: the column it fits best (what ``align`` finds, in one pass)
+            skips = sum(_SKIPPED.get(role, 0.0) for role in self.roles)
+            scored = [
+                (fit + skips - _SKIPPED.get(role, 0.0), -at, role)
+                for at, role in enumerate(self.roles)
+                if (fit := fit_score(role, texts[1])) is not None
+            ]
+            if scored and max(scored)[0] >= skips:
+                return texts[0], [(max(scored)[2], texts[1])]
             return " ".join(texts), []
-        return " ".join(texts[: best[1]]), best[2]
+        found = align(self.roles, texts)
+        if found is None:
+            return " ".join(texts), []
+        return " ".join(texts[: found[0]]), found[1]
 
     def prose(self, parts: list[tuple[list[str], str]], line: Line) -> None:
         """A line of prose: labels announced with a colon, then items (name and target) after them."""

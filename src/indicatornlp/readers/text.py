@@ -29,6 +29,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..records import Filing, Position
 from ._forms import (
@@ -67,7 +68,7 @@ def read_text(path: str | os.PathLike[str], text: str) -> list[Filing]:
     Raises ``NoIndicatorTableError`` when no indicator row is found.
     """
     where = os.fspath(path)
-    lines = _lines(text)
+    lines, cells = _lines(text)
     filings: list[Filing] = []
     default_year: int | None = None
     regions = _regions(lines)
@@ -75,7 +76,7 @@ def read_text(path: str | os.PathLike[str], text: str) -> list[Filing]:
         if is_title(line.text):
             default_year = default_year or year_of_title(line.text)
     for start, end in regions:
-        project = _read_region(where, lines[start:end])
+        project = _read_region(where, lines[start:end], cells=cells)
         if project is not None:
             filings.append(project.filing(default_year))
     if not any(f.indicators for f in filings):
@@ -83,37 +84,37 @@ def read_text(path: str | os.PathLike[str], text: str) -> list[Filing]:
     return filings
 
 
-def _lines(text: str) -> list[Line]:
-    raw_lines = text.splitlines()
-    cells = _one_cell_per_line(raw_lines)
+def _lines(text: str) -> tuple[list[Line], bool]:
+    """The non-empty lines of a text, and whether each is one cell (a page whose cells are separated by blank
+    lines, few of them with a space inside; a PDF's text, double-spaced, has several cells to a line)."""
     paged = "\f" in text
     page = 1
     out: list[Line] = []
-    for number, raw in enumerate(raw_lines, 1):
-        if "\f" in raw:
-            page += raw.count("\f")
-            raw = raw.replace("\f", "")
+    filled = apart = spaced = 0
+    previous = ""
+    for number, raw in enumerate(text.splitlines(), 1):
         stripped = raw.strip()
+        if number <= 400:  # the head of the page says how it was flattened
+            if stripped:
+                filled += 1
+                spaced += " " in stripped
+            elif previous:
+                apart += 1
+            previous = stripped
+        if "\f" in stripped:
+            page += stripped.count("\f")
+            stripped = stripped.replace("\f", "").strip()
         if stripped and not _PAGE_NUMBER.match(stripped):
-            for piece in _around_header(stripped):
-                out.append(Line(piece, number, page if paged else None, cell=cells))
-    return out
-
-
-def _one_cell_per_line(lines: Sequence[str]) -> bool:
-    """Each line is one cell: a page whose cells are separated by blank lines, few of them with a space inside
-    (a PDF's text, double-spaced, has several cells to a line)."""
-    filled = [i for i, line in enumerate(lines) if line.strip()]
-    apart = sum(1 for i in filled if i + 1 < len(lines) and not lines[i + 1].strip())
-    spaced = sum(1 for i in filled if " " in lines[i].strip())
-    return len(filled) >= 8 and apart * 10 >= len(filled) * 7 and spaced * 5 < len(filled)
+            if len(stripped) < 120:
+                out.append(Line(stripped, number, page if paged else None))
+            else:
+                out.extend(Line(p, number, page if paged else None) for p in _around_header(stripped))
+    return out, filled >= 8 and apart * 10 >= filled * 7 and spaced * 5 < filled
 
 
 def _around_header(line: str) -> list[str]:
     """A long line holding an indicator header among other text (a table dumped on one line) cut before and
     after the header, so that the metadata, the header and the rows are read apart."""
-    if len(line) < 120:
-        return [line]
     tokens = line.split()
     best: tuple[int, int] | None = None
     i = 0
@@ -155,7 +156,7 @@ def _is_year(text: str) -> bool:
     return year_cell(text) is not None
 
 
-def _read_region(path: str, lines: Sequence[Line]) -> Project | None:
+def _read_region(path: str, lines: Sequence[Line], *, cells: bool = False) -> Project | None:
     if not lines:
         return None
     header = _find_header(lines)
@@ -173,14 +174,14 @@ def _read_region(path: str, lines: Sequence[Line]) -> Project | None:
         )
     else:
         meta_end, table_start, roles = header
-    _read_metadata(project, lines[:meta_end])
+    _read_metadata(project, lines[:meta_end], single=cells)
     if "actual" in roles:
         project.form = "自评表"
     lead = _leading_fields(lines[meta_end:table_start]) if header is not None else []
     table = lines[table_start:]
-    stop = TableReader(project, path, roles, lead=lead).read(table)
+    stop = TableReader(project, path, roles, lead=lead, cells=cells).read(table)
     if stop is not None:
-        skipped = next((line for line in table[stop + 1 :] if _reads_like_a_row(line)), None)
+        skipped = next((line for line in table[stop + 1 : stop + 13] if _reads_like_a_row(line)), None)
         if skipped is not None:
             at = table[stop]
             project.lost(
@@ -240,8 +241,9 @@ def _opens_table(lines: Sequence[Line], i: int) -> bool:
 def _reads_like_a_row(line: Line) -> bool:
     """A line after the end of a table that holds labels and more: the table may go on past what stopped it."""
     tokens = line.text.split()
-    label = as_label(tokens[0]) if tokens else None
-    return (label is not None and label.strong and len(tokens) >= 3) or label_pair(line.text) is not None
+    if len(tokens) >= 3 and (label := as_label(tokens[0])) is not None and label.strong:
+        return True
+    return label_pair(line.text) is not None
 
 
 def _is_value(text: str) -> bool:
@@ -268,7 +270,7 @@ def _find_header(lines: Sequence[Line]) -> tuple[int, int, list[str]] | None:
             j += 1
         joined = "".join(compact(line.text) for line in lines[i:j])
         if any(word in joined for word in _NAME_WORDS):
-            return i, j, _header_roles(lines[i:j]) or _value_roles(joined)
+            return i, j, list(_header_roles(tuple(line.text for line in lines[i:j])) or _value_roles(joined))
         i = j
     return None
 
@@ -293,12 +295,13 @@ def _is_fragment(word: str) -> bool:
     return role is None or any(w.startswith(word) and w != word for w in vocabulary().columns)
 
 
-def _header_roles(lines: Sequence[Line]) -> list[str] | None:
+@lru_cache(maxsize=1024)
+def _header_roles(lines: tuple[str, ...]) -> tuple[str, ...] | None:
     """The columns right of the 三级 name, read cell by cell from a header given over lines: a line whose cells
     complete words broken on the line above ("年度 实际 分值" + "指标值 完成值") joins them to those words."""
     columns: list[str] = []
     for line in lines:
-        tokens = [compact(t) for t in line.text.split() if compact(t)]
+        tokens = [compact(t) for t in line.split() if compact(t)]
         broken = [i for i, c in enumerate(columns) if _is_fragment(c)][-len(tokens) :] if tokens else []
         if len(broken) == len(tokens) and all(
             columns[i] + t in vocabulary().header_words for i, t in zip(broken, tokens, strict=True)
@@ -313,7 +316,7 @@ def _header_roles(lines: Sequence[Line]) -> list[str] | None:
     after = [r for r in roles[roles.index("name") + 1 :] if r is not None and r not in _STRUCTURE]
     if "target" not in after:
         after.insert(0, "target")
-    return after
+    return tuple(after)
 
 
 def _value_roles(header: str) -> list[str]:
@@ -341,7 +344,7 @@ def _value_roles(header: str) -> list[str]:
 # ---- metadata ------------------------------------------------------------------------------------------
 
 
-def _read_metadata(project: Project, lines: Sequence[Line]) -> None:
+def _read_metadata(project: Project, lines: Sequence[Line], *, single: bool = False) -> None:
     body: list[Line] = []
     goal_at: int | None = None
     for line in lines:
@@ -357,8 +360,11 @@ def _read_metadata(project: Project, lines: Sequence[Line]) -> None:
         if goal_at is None and any(_is_goal_key(tok) for tok in line.text.split()):
             goal_at = len(body)
         body.append(line)
-    single = bool(lines) and lines[0].cell
-    cells = [tok for line in (body if goal_at is None else body[:goal_at]) for tok in line.tokens()]
+    cells = [
+        tok
+        for line in (body if goal_at is None else body[:goal_at])
+        for tok in ((line.text,) if single else line.text.split())
+    ]
     _read_key_values(project, cells, single=single)
     if goal_at is not None:
         first = body[goal_at].text.split()
@@ -391,12 +397,14 @@ def _read_key_values(project: Project, cells: Sequence[str], *, single: bool = F
             project.scale = 10000
         key = metadata_key(cell)
         width = 1
-        if _is_key_prefix(cell):  # a label broken over cells, or a label that goes on ("主管部门" + "及编码")
+        if i + 1 < len(cells) and _is_key_prefix(
+            cell
+        ):  # a label broken over cells, or one going on ("主管部门" + "及编码")
             for n in (3, 2):
                 if i + n <= len(cells) and (longer := metadata_key("".join(cells[i : i + n]))) is not None:
                     key, width = longer, n
                     break
-        if key is None and is_label_colon(cell):
+        if key is None and (":" in cell or "：" in cell) and is_label_colon(cell):
             key = ("ignore", "")  # a label the forms do not list: what follows belongs to it, not to the field before
         if key is None:
             if not (single and parts):
