@@ -16,30 +16,17 @@ from __future__ import annotations
 
 import functools
 import html
-import importlib.util
 import io
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from indicatornlp import Filing, NoIndicatorTableError, read_filings
 from indicatornlp.readers.text import read_text
-from seeds import GOLD, ROOT
+from seeds import GOLD, load_script
 
-
-def _load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("reader_coverage", ROOT / "bench" / "reader_coverage.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("reader_coverage", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-coverage = _load_bench()
+coverage = load_script("bench/reader_coverage.py")
 squash = coverage.squash
 
 
@@ -346,11 +333,7 @@ def write_self_evaluation(fmt: str, path: Path) -> None:
 
 
 def _write_pdf(path: Path, title: str, grid: list[list[str]], merges: list[tuple[int, int, int, int]]) -> None:
-    spec = importlib.util.spec_from_file_location("make_filings", ROOT / "scripts" / "make_filings.py")
-    assert spec is not None and spec.loader is not None
-    make_filings = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_filings", make_filings)
-    spec.loader.exec_module(make_filings)
+    make_filings = load_script("scripts/make_filings.py")
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
