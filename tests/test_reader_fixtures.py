@@ -114,7 +114,6 @@ EXCERPT_XFAIL = {
     "pages-0080.txt": "target and actual glued into one number (1200014084 = 12000 | 14084)",
     "pages2-0013.txt": "OCR text of a spreadsheet, cells glued, several tables run together",
     "pages2-0026.txt": "a Word table dumped with cells glued and an 指标解释 column between name and value",
-    "pages2-0033.txt": "prose of a 自评报告: <name>年初任务数<target>,全年完成值<actual>",
     "pages2-0034.txt": "a shared-document dump: cells glued, page markers (2、) inside cells, scores glued (2020)",
     "pages2-0040.txt": "OCR with scrambled labels (出标产指) and misread comparators",
     "pages2-0041.txt": "OCR of a glued 自评表 with misread comparators (290%, 工5%)",

@@ -479,6 +479,27 @@ def column_role(text: str) -> str | None:
     return None
 
 
+@cache
+def _inline_words() -> re.Pattern[str]:
+    words = [w for w, role in vocabulary().columns.items() if role in ("target", "actual") and len(w) >= 3]
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(f"(?P<word>{alternation})(?:为|是|:|：)?(?P<value>.+)$")
+
+
+def inline_column(text: str) -> tuple[str, str, str] | None:
+    """A stretch of a report's prose that names a column before its value: (what comes before, the role, value).
+
+    >>> inline_column("养老金领取人数年初任务数101974人")
+    ('养老金领取人数', 'target', '101974人')
+    >>> inline_column("全年完成值为103119人")
+    ('', 'actual', '103119人')
+    """
+    match = _inline_words().search(text)
+    if match is None:
+        return None
+    return text[: match.start()], vocabulary().columns[match.group("word")], match.group("value").strip()
+
+
 def header_roles(texts: Sequence[str]) -> list[str | None] | None:
     """The role of each cell of an indicator-table header row, or ``None`` when the row is not one.
 

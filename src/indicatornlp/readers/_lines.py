@@ -31,6 +31,7 @@ from ._forms import (
     Label,
     as_label,
     glued_labels,
+    inline_column,
     is_furniture,
     is_header_text,
     is_kind,
@@ -165,7 +166,7 @@ def split_item(text: str, *, glued: bool = False) -> tuple[str, str]:
 
 _ITEM_STOP = re.compile(r"[,，;；。]")
 _MARKS = re.compile(r"[:：,，]")
-_LABEL_MARK = re.compile(r"([^\s:：;；。,，]{2,24}?(?:指标|目标))\s*[:：,，]")
+_LABEL_MARK = re.compile(r"([^\s:：;；。,，]{2,24}?(?:指标|目标))\s*[:：,，。]")
 
 
 def prose(text: str) -> list[tuple[list[str], str]] | None:
@@ -237,27 +238,41 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def items(text: str, *, glued: bool = False) -> list[tuple[str, str]]:
-    """The (name, target) items of a stretch of prose: an item ends with its target (at the next comma or
-    semicolon), or, without one, at a semicolon or full stop; commas inside a name are kept.
+def items(text: str, *, glued: bool = False) -> list[tuple[str, str, str | None]]:
+    """The (name, target, actual) items of a stretch of prose: an item ends with its target (at the next comma or
+    semicolon), or, without one, at a semicolon or full stop; commas inside a name are kept.  A report's prose
+    may name the columns ("…年初任务数101974人,全年完成值103119人"): the actual goes to the item before it.
 
     >>> items("种植数量,黄金蜜种植数量(≥**株)>=17600株;成活率(≥**%)>=85;")
-    [('种植数量,黄金蜜种植数量(≥**株)', '>=17600株'), ('成活率(≥**%)', '>=85')]
+    [('种植数量,黄金蜜种植数量(≥**株)', '>=17600株', None), ('成活率(≥**%)', '>=85', None)]
+    >>> items("领取人数年初任务数101974人,全年完成值103119人;")
+    [('领取人数', '101974人', '103119人')]
     """
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str | None]] = []
     name = ""
     for piece, mark in _pieces(text):
+        inline = inline_column(piece)
+        if inline is not None and is_target_cell(inline[2]):
+            head, role, value = inline
+            if role == "actual" and out and not (name + head).strip(" ,，;；。"):
+                out[-1] = (out[-1][0], out[-1][1], value)
+                name = ""
+                continue
+            if role == "target":
+                out.append(((name + head).strip(), value, None))
+                name = ""
+                continue
         head, target = split_indicator(_masked(piece))
         if target and not is_placeholder(target):
-            out.append(((name + piece[: len(head)]).strip(), piece[len(head) :].strip()))
+            out.append(((name + piece[: len(head)]).strip(), piece[len(head) :].strip(), None))
             name = ""
             continue
         name += piece + mark
         if mark not in ",，" and name.strip(" ,，;；。"):
-            out.append(split_item(name, glued=glued))
+            out.append((*split_item(name, glued=glued), None))
             name = ""
     if name.strip(" ,，;；。"):
-        out.append(split_item(name, glued=glued))
+        out.append((*split_item(name, glued=glued), None))
     return out
 
 
@@ -495,8 +510,9 @@ class TableReader:
         for labels, text in parts:
             if labels:
                 self.feed(labels)
-            for name, target in items(text):
-                self.new_row(name, [("target", target)] if target else [], line)
+            for name, target, actual in items(text):
+                values = [("target", target)] if target else []
+                self.new_row(name, values + ([("actual", actual)] if actual else []), line)
 
     def glued_cells(self, texts: list[str], line: Line) -> None:
         """A line of cells each glued to its labels and its target ("产出指标数量指标足额保障率=100% 22.5 …")."""

@@ -71,7 +71,7 @@ def _listed(text: str) -> list[tuple[str, str]] | None:
     """The items of a cell that lists several indicators with their targets ("a4次;b2000份;c≥95%。"), or None."""
     if not re.search(r"[;；]", text):
         return None
-    listed = items(text, glued=True)
+    listed = [(name, target) for name, target, _ in items(text, glued=True)]
     return listed if len(listed) >= 2 and all(target for _, target in listed) else None
 
 
