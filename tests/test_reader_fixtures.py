@@ -405,3 +405,21 @@ def test_a_grid_read_in_part_says_where_it_lost_the_thread() -> None:
     (filing,) = read_filings_from(page, "partial.md")
     assert [i.name for i in filing.indicators] == ["宣讲次数"]
     assert any("line 4" in w and "line 5" in w and "not read" in w for w in filing.warnings)
+
+
+def test_read_command_prints_the_self_evaluation_columns() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from indicatornlp.cli import cli
+
+    result = CliRunner().invoke(cli, ["read", "--jsonl", str(coverage.EXCERPTS / "pages-0009.txt")])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    first = next(r for r in records if r["name"] == "预算执行率")
+    assert (first["actual_raw"], first["weight_raw"], first["score_raw"], first["reason_raw"]) == (
+        "83.5%",
+        "20",
+        "18",
+        None,
+    )
