@@ -389,6 +389,36 @@ def is_placeholder(text: str) -> bool:
 _SLOT = re.compile(r"(?:指标|目标)\d{0,2}[:：.、]?|\d{1,2}[:：、]")
 
 
+_TOTAL = re.compile(r"^(?:合计|总分|总计|小计|合计得分|总得分)[:：]?\s*\d*(?:\.\d+)?$")
+
+
+def is_total(text: str) -> bool:
+    """合计 / 总分, with or without its number: the sum of the scores under the indicators, not one of them.
+
+    >>> is_total("合计"), is_total("合计100"), is_total("合计完成率")
+    (True, True, False)
+    """
+    return bool(_TOTAL.match(compact(text)))
+
+
+def is_unknown_label(text: str, *, longest: int = 10) -> bool:
+    """A short cell ending in 指标 that the taxonomy does not know (计划管理指标, 社会、经济、生态效益 指标): a label
+    of the filer's own, not the start of a name.
+
+    >>> is_unknown_label("计划管理指标"), is_unknown_label("产出指标"), is_unknown_label("绩效指标")
+    (True, False, False)
+    """
+    key = compact(text)
+    return (
+        bool(re.search(r"指标[等)）]*$", key))
+        and 4 <= len(key) <= longest
+        and not re.search(r"\d", key)
+        and not is_kind(key)
+        and not is_furniture(key)
+        and as_label(text) is None
+    )
+
+
 def is_label_prefix(text: str, *, single: bool = False) -> bool:
     """A piece of a label broken by a line end ("产出指", "服务对象满"); with ``single``, also its first character
     alone (a label printed one character per line: "产" / "出" / "指" / "标")."""

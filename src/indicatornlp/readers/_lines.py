@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..records import Position
-from ..targets import is_target_cell, is_unit, split_indicator
+from ..targets import is_target_cell, is_unit
 from ..text import normalize_text, strip_numbering
 from ._columns import fit_score, is_number
 from ._forms import (
@@ -31,17 +31,18 @@ from ._forms import (
     Label,
     as_label,
     glued_labels,
-    inline_column,
     is_furniture,
     is_header_text,
     is_kind,
     is_label_prefix,
-    is_placeholder,
     is_stop,
+    is_total,
+    is_unknown_label,
     join_broken,
     label_pair,
 )
 from ._project import Project, Row
+from ._prose import is_item, items, prose, split_item
 
 __all__ = ["Line", "TableReader", "merge_tokens"]
 
@@ -49,8 +50,6 @@ _COMPARATOR_ONLY = re.compile(r"^(?:>=|<=|=>|=<|≥|≤|>|<|=|≈|≧|≦|＞＝
 _NUMBER_END = re.compile(r"\d(?:\.\d+)?$")
 _NUMBERED = re.compile(r"^(?:指标\s*\d+|\d+\s*(?:[、．)）]|\.(?!\d))|[(（]\d+[)）]|[①-⑳])")
 """A name that starts with its row number ("指标4.", "2、") starts a row: it continues none and is no value."""
-_ITEM_END = re.compile(r"[;；。]+$")
-"""An item of prose ("农机手培训人数≥120人;") ends in a semicolon or a full stop."""
 _BRACKETED = re.compile(r"[(（][^()（）*]*\d[^()（）*]*[)）]$|[(（][^()（）]{2,8}[)）]$")
 """A cell ending in a bracket that may hold its target ("指标1:机柜数量(≥77台)", "…(正面支撑)")."""
 _NOT_FOUND = float("-inf")
@@ -128,75 +127,6 @@ def align(roles: Sequence[str], texts: Sequence[str]) -> tuple[int, list[tuple[s
     return cut, pairs
 
 
-def _masked(text: str) -> str:
-    """The text with what stands in brackets blotted out: a template hint "(≥**株)" is part of the name."""
-    return re.sub(r"[(（][^()（）]*[)）]", lambda m: "〇" * len(m.group()), text)
-
-
-def split_item(text: str, *, glued: bool = False) -> tuple[str, str]:
-    """A name written with its target in one cell or item: at a comparator (outside brackets), at the last comma
-    before a value, before a value in brackets at its end, or (``glued``: cells that lost their boundaries) before
-    the value it ends with ("修缮农村道路里程12公里" → 12公里).  Without a target the text is kept whole.
-
-    >>> split_item("培训完成时间,2026年9月底前;")
-    ('培训完成时间', '2026年9月底前')
-    >>> split_item("种植作物成活率(≥**%)>=85")
-    ('种植作物成活率(≥**%)', '>=85')
-    >>> split_item("指标1:机柜数量(≥77台)")
-    ('指标1:机柜数量', '≥77台')
-    >>> split_item("群众出行条件持续改善", glued=True)
-    ('群众出行条件', '持续改善')
-    """
-    bare = _ITEM_END.sub("", text.strip())
-    head, target = split_indicator(_masked(bare))
-    if target and not is_placeholder(target):
-        return bare[: len(head)].rstrip(), bare[len(head) :].strip()
-    inside = re.fullmatch(r"(.+?)[(（]([^()（）]+)[)）]", bare)
-    if inside and is_target_cell(inside.group(2)) and not is_placeholder(inside.group(2)):
-        return inside.group(1), inside.group(2)
-    name, comma, tail = max(bare.rpartition(","), bare.rpartition("，"), key=lambda p: len(p[0]))
-    if comma and name and is_target_cell(tail, subject=False):
-        return name, tail
-    if glued:
-        for at in range(2, len(bare) - 1):  # the longest end that is a value on its own (no name in it)
-            if is_target_cell(bare[at:], subject=False):
-                return bare[:at], bare[at:]
-    return text.strip(), ""
-
-
-_ITEM_STOP = re.compile(r"[,，;；。]")
-_MARKS = re.compile(r"[:：,，]")
-_LABEL_MARK = re.compile(r"([^\s:：;；。,，]{2,24}?(?:指标|目标))\s*[:：,，。]")
-
-
-def prose(text: str) -> list[tuple[list[str], str]] | None:
-    """The labels and items of a line of prose ("数量指标:a≥1个,b=100%;时效指标:c。"), or ``None`` when the line
-    announces no label with a colon.
-
-    >>> prose("效益指标:经济效益指标:产值(≥**万元)≥80万元,增收≥80万元;")
-    [(['效益指标', '经济效益指标'], '产值(≥**万元)≥80万元,增收≥80万元;')]
-    """
-    if not ("指标" in text or "目标" in text) or not _MARKS.search(text):
-        return None
-    parts: list[tuple[list[str], str]] = []
-    at = 0
-    labels: list[str] = []
-    for match in _LABEL_MARK.finditer(text):
-        label = _label_in(match.group(1))
-        if label is None:
-            continue
-        between = text[at : match.end(1) - len(label)]
-        if between.strip(" ,，;；。"):
-            parts.append((labels, between))
-            labels = []
-        labels.append(label)
-        at = match.end()
-    if not parts and not labels:
-        return None
-    parts.append((labels, text[at:]))
-    return parts
-
-
 def _paragraph(lines: Sequence[Line], start: int) -> tuple[str, int]:
     """A line of prose with the lines that go on from it (a PDF breaks prose anywhere, even inside a label:
     "设 1条满意" + "度指标:…"): up to the line ending in a full stop, before a label, a heading or a note."""
@@ -210,70 +140,6 @@ def _paragraph(lines: Sequence[Line], start: int) -> tuple[str, int]:
         end += 1
         parts.append(following)
     return join_broken(parts), end
-
-
-def _label_in(text: str) -> str | None:
-    """The label a run of text ends with ("设 1条数量指标" → 数量指标), known, or a short one ending in 指标."""
-    for start in range(len(text) - 1):
-        found = as_label(text[start:])
-        if found is not None and found.strong:
-            return text[start:]
-    return text if _unknown_label(text) and len(text) <= 8 else None
-
-
-def _pieces(text: str) -> list[tuple[str, str]]:
-    """The text cut at commas, semicolons and full stops outside brackets: (piece, the mark that ended it)."""
-    out: list[tuple[str, str]] = []
-    depth, start = 0, 0
-    for i, ch in enumerate(text):
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）":
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch in ",，;；。":
-            out.append((text[start:i], ch))
-            start = i + 1
-    if text[start:].strip():
-        out.append((text[start:], ""))
-    return out
-
-
-def items(text: str, *, glued: bool = False) -> list[tuple[str, str, str | None]]:
-    """The (name, target, actual) items of a stretch of prose: an item ends with its target (at the next comma or
-    semicolon), or, without one, at a semicolon or full stop; commas inside a name are kept.  A report's prose
-    may name the columns ("…年初任务数101974人,全年完成值103119人"): the actual goes to the item before it.
-
-    >>> items("种植数量,黄金蜜种植数量(≥**株)>=17600株;成活率(≥**%)>=85;")
-    [('种植数量,黄金蜜种植数量(≥**株)', '>=17600株', None), ('成活率(≥**%)', '>=85', None)]
-    >>> items("领取人数年初任务数101974人,全年完成值103119人;")
-    [('领取人数', '101974人', '103119人')]
-    """
-    out: list[tuple[str, str, str | None]] = []
-    name = ""
-    for piece, mark in _pieces(text):
-        inline = inline_column(piece)
-        if inline is not None and is_target_cell(inline[2]):
-            head, role, value = inline
-            if role == "actual" and out and not (name + head).strip(" ,，;；。"):
-                out[-1] = (out[-1][0], out[-1][1], value)
-                name = ""
-                continue
-            if role == "target":
-                out.append(((name + head).strip(), value, None))
-                name = ""
-                continue
-        head, target = split_indicator(_masked(piece))
-        if target and not is_placeholder(target):
-            out.append(((name + piece[: len(head)]).strip(), piece[len(head) :].strip(), None))
-            name = ""
-            continue
-        name += piece + mark
-        if mark not in ",，" and name.strip(" ,，;；。"):
-            out.append((*split_item(name, glued=glued), None))
-            name = ""
-    if name.strip(" ,，;；。"):
-        out.append((*split_item(name, glued=glued), None))
-    return out
 
 
 class TableReader:
@@ -366,7 +232,7 @@ class TableReader:
                 labels.append(tok)
             elif (pair := label_pair(tok)) is not None:
                 labels += pair  # 【产出指标-数量指标】
-            elif len(tokens) == 1 and _unknown_label(tok):
+            elif len(tokens) == 1 and is_unknown_label(tok):
                 labels.append(tok)  # 计划管理指标: a short line ending in 指标 is a label, not the start of a name
             else:
                 glued, rest = glued_labels(tok)
@@ -420,7 +286,7 @@ class TableReader:
             self.weak = None
             self.new_row(weak, [("target", texts[0])], line)
             return
-        if len(texts) == 1 and (self.glued or _ITEM_END.search(texts[0]) or _BRACKETED.search(texts[0])):
+        if len(texts) == 1 and (self.glued or is_item(texts[0]) or _BRACKETED.search(texts[0])):
             name, target = split_item(texts[0], glued=self.glued)  # a cell or an item with no space before its value
             self.new_row(name, [("target", target)] if target else [], line)
             self.open_name_alone = not target
@@ -525,7 +391,7 @@ class TableReader:
                 if row is not None:
                     row.extra.append(("", rest))  # its score
                 continue
-            if _is_total(rest) or is_stop(rest):
+            if is_total(rest) or is_stop(rest):
                 return
             name, target = split_item(rest, glued=True)
             self.new_row(name, [("target", target)] if target else [], line)
@@ -592,19 +458,3 @@ _SENTENCE = re.compile(r"[，,。;；]")
 def _label(text: str) -> Label:
     found = as_label(text)
     return found if found is not None else Label(text, False, True, True, other=True)
-
-
-def _is_total(text: str) -> bool:
-    """合计 / 总分 (with or without its number): the sum of the scores."""
-    return bool(re.match(r"^(?:合计|总分|总计|小计)[:：]?\s*\d*(?:\.\d+)?$", text))
-
-
-def _unknown_label(text: str) -> bool:
-    """A short cell ending in 指标 that the taxonomy does not know (计划管理指标, 监督检查指标)."""
-    return (
-        text.endswith("指标")
-        and 4 <= len(text) <= 10
-        and not re.search(r"\d", text)
-        and not is_kind(text)
-        and not is_furniture(text)
-    )

@@ -43,14 +43,16 @@ from ._forms import (
     is_placeholder,
     is_stop,
     is_title,
+    is_total,
+    is_unknown_label,
     join_broken,
     metadata_key,
     repair_breaks,
     year_cell,
     year_of_title,
 )
-from ._lines import items
 from ._project import Project, Row, no_table
+from ._prose import items
 
 __all__ = ["Cell", "filings_from_rows"]
 
@@ -59,12 +61,6 @@ __all__ = ["Cell", "filings_from_rows"]
 
 
 _HEADER_TAIL = re.compile(r"(?:值|分值|得分|说明|原因|依据|单位|权重)(?:\([^()]*\))?$")
-_TOTALS = frozenset({"合计", "总分", "总计", "小计", "合计得分", "总得分"})
-
-
-def _is_total(text: str) -> bool:
-    """合计 / 总分: a row of sums under the indicators."""
-    return compact(text).rstrip(":：") in _TOTALS
 
 
 def _listed(text: str) -> list[tuple[str, str]] | None:
@@ -82,17 +78,6 @@ def _value_like(text: str) -> bool:
 def _label_like(text: str) -> bool:
     """A short cell of words that may be a label in words the taxonomy does not know (项目决策)."""
     return 2 <= len(text) <= 12 and not re.search(r"\d", text) and not is_target_cell(text)
-
-
-def _unknown_label(text: str) -> bool:
-    """A short cell ending in 指标 that is no known label (社会、经济、生态效益 指标, 计划管理指标)."""
-    key = compact(text)
-    return (
-        bool(re.search(r"指标[等)）]*$", key))
-        and 4 <= len(key) <= 16
-        and not re.search(r"\d", key)
-        and as_label(text) is None
-    )
 
 
 def filings_from_rows(
@@ -314,7 +299,7 @@ class _GridReader:
     def one_row(self, project: Project, texts: list[Text]) -> list[Text]:
         """Read one indicator row from the start of ``texts``; the cells after it (a flattened page runs rows
         together) are returned."""
-        if _is_total(texts[0].text):
+        if is_total(texts[0].text):
             return []  # 合计 | 100: the sum of the scores, not an indicator
         heads = len(texts) >= 3 and as_label(texts[0].text) is None and _listed(texts[2].text) is not None
         if heads and (label := as_label(texts[1].text)) is not None and label.strong:
@@ -363,7 +348,7 @@ class _GridReader:
         columns = self.columns
         width = columns.width if columns is not None else None
         while len(texts) - len(labels) >= 3 and (
-            _unknown_label(texts[len(labels)].text)
+            is_unknown_label(texts[len(labels)].text, longest=16)
             or (
                 width is not None
                 and width < len(texts) - len(labels) <= width + 2

@@ -51,8 +51,9 @@ from ._forms import (
     year_cell,
     year_of_title,
 )
-from ._lines import Line, TableReader, prose
+from ._lines import Line, TableReader
 from ._project import Project, no_table
+from ._prose import prose
 
 __all__ = ["read_text"]
 
