@@ -398,7 +398,7 @@ def is_total(text: str) -> bool:
     >>> is_total("合计"), is_total("合计100"), is_total("合计完成率")
     (True, True, False)
     """
-    return bool(_TOTAL.match(compact(text)))
+    return text[:1] in "合总小 " and bool(_TOTAL.match(compact(text)))
 
 
 def is_unknown_label(text: str, *, longest: int = 10) -> bool:

@@ -144,6 +144,9 @@ class Row:
 
         A cell of a comparator column that holds no comparator (正向, 定性) is kept as an extra ``指标性质``.
         """
+        if len(values) == 1 and values[0][0] == "target" and not self.target:
+            self.target = values[0][1]  # the common row: a name and its target
+            return
         parts: list[tuple[str, str]] = []
         for role, text in values:
             if not text:
@@ -157,9 +160,9 @@ class Row:
                 setattr(self, role, join_broken([old, text]) if old else text)
             else:
                 self.extra.append((role, text))
-        value = next((text for role, text in parts if role == "target"), "")
-        # a unit the target already ends with ("% | ≥95%") is said once
-        parts = [(r, t) for r, t in parts if not (r == "unit" and value.endswith(t) and is_unit(t))]
+        if len(parts) > 1:  # a unit the target already ends with ("% | ≥95%") is said once
+            value = next((text for role, text in parts if role == "target"), "")
+            parts = [(r, t) for r, t in parts if not (r == "unit" and value.endswith(t) and is_unit(t))]
         if parts:
             joined = " ".join(text for _, text in parts)
             self.target = join_broken([self.target, joined]) if self.target else joined

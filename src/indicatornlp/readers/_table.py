@@ -431,6 +431,8 @@ class _GridReader:
     @staticmethod
     def more(row: Row, leftover: list[Text]) -> list[Text]:
         """Cells after a complete row: values of a column the header does not name, or the next row."""
+        if not leftover:
+            return leftover
         if all(is_target_cell(t.text) or is_number(t.text) for t in leftover):
             row.extra.extend(("", t.text) for t in leftover)
             return []
