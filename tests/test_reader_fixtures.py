@@ -102,6 +102,20 @@ def test_fixture_project(fixture: str, project: str) -> None:
     assert [f.project for f in filings_of(coverage.FIXTURES / fixture)] == [project]
 
 
+@pytest.mark.parametrize(
+    ("fixture", "year", "form"),
+    [
+        ("f01_pipe_cell_per_line.txt", 2024, "目标表"),
+        ("f01b_pipe_selfeval_score_first.txt", 2023, "自评表"),
+        ("f02_tree_no_header.txt", 2024, "目标表"),
+    ],
+)
+def test_fixture_title_gives_year_and_form(fixture: str, year: int, form: str) -> None:
+    """A flattened page runs the form's title and year line into its first cells; they still say year and form."""
+    (filing,) = filings_of(coverage.FIXTURES / fixture)
+    assert (filing.year, filing.form) == (year, form)
+
+
 # ---- the corpus excerpts: no row lost -----------------------------------------------------------------------
 
 EXCERPT_XFAIL = {

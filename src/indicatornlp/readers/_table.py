@@ -88,14 +88,17 @@ def filings_from_rows(
     table: int | None = None,
     tables: Mapping[int, int] | None = None,
     default_year: int | None = None,
+    flattened: bool = False,
 ) -> list[Filing]:
     """One ``Filing`` per project found in the rows of one sheet or document, in order: every grid reader's end.
 
     ``table`` numbers the table of every row (a PDF page's table); ``tables`` maps row numbers to table numbers
-    when rows are numbered through a document of several tables (Word, HTML).  Raises ``NoIndicatorTableError``
-    when no row at all reads as an indicator row.
+    when rows are numbered through a document of several tables (Word, HTML); ``flattened`` says the rows come
+    from a page flattened to text, whose rows may run a form's title, metadata, header and rows together.  Raises
+    ``NoIndicatorTableError`` when no row at all reads as an indicator row.
     """
     reader = _GridReader(path, sheet, table, default_year)
+    reader.flattened = flattened
     if tables:
         reader.table_of_row = dict(tables)
     for cells in rows:
@@ -117,6 +120,7 @@ class _GridReader:
         self._columns: Columns | None = None
         self.stopped: Text | None = None  # the row that ended the table in force (a note, a paragraph)
         self.header_seen = False
+        self.flattened = False  # rows of a flattened page may begin with the title and year line of a form
 
     # positions
     def position(self, cell: Cell) -> Position:
@@ -190,8 +194,8 @@ class _GridReader:
         roles = header_roles([t.text for t in texts])
         if roles is not None:
             start, end = header_span(texts, roles)
-            if start:
-                self.texts(texts[:start])  # metadata before the header, on the same flattened row
+            if start and not project.rows:
+                self.metadata_row(project, texts[:start])  # metadata before the header, on the same flattened row
             header = [
                 (t.cell.col, r)
                 for t, r in zip(texts[start:end], roles[start:end], strict=True)
@@ -222,9 +226,10 @@ class _GridReader:
 
     def marker(self, texts: Sequence[Text]) -> int | None:
         first = texts[0].text
-        if len(texts) <= 2 and is_title(first):
+        flattened = self.flattened and not self.in_table  # a run of cells that starts with the form's title
+        if is_title(first) and (len(texts) <= 2 or flattened):
             return 0
-        if len(texts) == 1 and year_cell(first) is not None:
+        if year_cell(first) is not None and (len(texts) == 1 or flattened):
             return 1
         key = metadata_key(first)
         if key is not None and key[0] == "project":

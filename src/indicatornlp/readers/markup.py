@@ -158,7 +158,7 @@ def read_markdown(path: str | os.PathLike[str], text: str) -> list[Filing]:
     prose or lines of text is read as text when its rows hold no indicator table.
     """
     try:
-        return filings_from_rows(text_rows(text), path=os.fspath(path))
+        return filings_from_rows(text_rows(text), path=os.fspath(path), flattened="\t" not in text)
     except NoIndicatorTableError:
         from .text import read_text
 
