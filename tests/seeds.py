@@ -6,9 +6,12 @@ their 9 projects); ``data/corpus/pages/rows.jsonl`` holds the rows a person took
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from indicatornlp import canonical_category
@@ -47,3 +50,14 @@ def check_metadata(filing: Any, gold: dict[str, Any]) -> None:
     assert got == {k: gold[k] for k in got}
     assert {k: getattr(filing.funds, k) for k in gold["funds"]} == {k: Decimal(v) for k, v in gold["funds"].items()}
     assert (filing.start.isoformat(), filing.end.isoformat()) == (gold["start"], gold["end"])
+
+
+def load_script(relative: str) -> ModuleType:
+    """A script of the repository (``scripts/make_filings.py``, ``bench/reader_coverage.py``) as a module."""
+    path = ROOT / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(path.stem, module)
+    spec.loader.exec_module(module)
+    return module

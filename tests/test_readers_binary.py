@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import datetime
 import functools
-import importlib.util
 import io
 import json
 import re
-import sys
 import zipfile
 from decimal import Decimal
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -37,6 +34,7 @@ from indicatornlp import (
 from indicatornlp.readers.docx import document_rows, read_docx, table_rows
 from indicatornlp.readers.pdf import read_pdf
 from indicatornlp.readers.xlsx import cell_text, read_xlsx, scan_sheets
+from seeds import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 FILINGS = ROOT / "data" / "filings"
@@ -45,16 +43,7 @@ STEMS = ("songjiang-jiguan-2023", "songjiang-zuzhibu-2022")
 FORMATS = ("xlsx", "docx", "pdf")
 
 
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_filings", ROOT / "scripts" / "make_filings.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_filings", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_filings = _load_script()
+make_filings = load_script("scripts/make_filings.py")
 
 
 @functools.cache

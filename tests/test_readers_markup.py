@@ -6,6 +6,7 @@ The gold is ``tests/fixtures/seed_rows.json`` (written by hand from the seeds); 
 
 from __future__ import annotations
 
+import contextlib
 import html
 from itertools import groupby
 from pathlib import Path
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from indicatornlp import NoIndicatorTableError, canonical_category, read_filings
 from indicatornlp.readers import sniff_format
 from indicatornlp.readers._table import Cell, filings_from_rows
-from indicatornlp.readers.markup import html_rows, read_html
+from indicatornlp.readers.markup import html_rows, read_html, read_markdown, text_rows
 from indicatornlp.text import normalize_text
 from seeds import CORPUS_ROWS, FILINGS, GOLD, check_metadata, gold_rows, rows
 
@@ -266,11 +267,13 @@ def test_self_evaluation_columns() -> None:
     rows_ = grid(header, ["产出指标", "数量指标", "指标1:开展精品示范村建设数量", "≤4", "4", "10", "10", ""])
     (filing,) = filings_from_rows(rows_, path="z.xlsx")
     (indicator,) = filing.indicators
-    assert (indicator.target_raw, indicator.actual_raw, indicator.extra) == (
+    assert (indicator.target_raw, indicator.actual_raw, indicator.weight_raw, indicator.score_raw) == (
         "≤4",
         "4",
-        (("分值", "10"), ("得分", "10")),
+        "10",
+        "10",
     )
+    assert (indicator.reason_raw, indicator.extra) == (None, ())
     assert filing.form == "自评表"
 
 
@@ -344,6 +347,34 @@ def test_table_logic_never_raises_anything_else(texts: list[list[str]], merged: 
     except NoIndicatorTableError:
         return
     assert any(f.indicators for f in filings)
+
+
+PIPE_PIECES = [
+    "产出指标",
+    "数量指标",
+    "宣讲次数",
+    "≥2次",
+    "|",
+    " | ",
+    "||||",
+    "\n",
+    "| |",
+    "项目名称",
+    "指标值",
+    "三级指标",
+    "",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIPE_PIECES) | st.text(max_size=5), max_size=40))
+def test_pipe_pages_never_raise_anything_else(pieces: list[str]) -> None:
+    """Any text of pipes and cells gives rows of cells numbered left to right; reading it raises only E106."""
+    text = "".join(pieces)
+    for row in text_rows(text):
+        assert [cell.col for cell in row] == sorted({cell.col for cell in row})
+    with contextlib.suppress(NoIndicatorTableError):
+        read_markdown("p.md", text)
 
 
 # ---- content sniffing ---------------------------------------------------------------------------------------

@@ -161,14 +161,14 @@ def test_self_evaluation_keeps_the_actual_value() -> None:
     assert filing.form == "自评表"
 
 
-def test_self_evaluation_scores_go_to_extra() -> None:
+def test_self_evaluation_weight_and_score() -> None:
     text = (
         "项目名称 委托业务项目\n绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n"
         "产出指标(50分) 数量指标 基建工程委托业务项目数量 ≥50个 50 8 8\n"
     )
     (indicator,) = read_text("x.txt", text)[0].indicators
     assert (indicator.level1_raw, indicator.target_raw, indicator.actual_raw) == ("产出指标(50分)", "≥50个", "50")
-    assert indicator.extra == (("分值", "8"), ("得分", "8"))
+    assert (indicator.weight_raw, indicator.score_raw, indicator.extra) == ("8", "8", ())
 
 
 def test_a_row_with_no_category_is_kept_with_a_warning() -> None:

@@ -47,6 +47,9 @@ _READ_FIELDS = [
     "name",
     "target_raw",
     "actual_raw",
+    "weight_raw",
+    "score_raw",
+    "reason_raw",
     "extra",
     "position",
 ]

@@ -290,6 +290,10 @@ def _text_kind(text: str, claimed: str) -> str:
     tabular = sum(1 for line in lines if "\t" in line.strip() or line.count("\t") >= 2 or line.count("|") >= 2)
     if tabular >= 3 and tabular * 4 >= len(lines):
         return "markdown"
+    if "|" in sample:  # a page flattened with one cell per line: "cell |", a lone "|", "| cell"
+        piped = sum(1 for line in lines if "|" in line and (line.strip()[0] == "|" or line.strip()[-1] == "|"))
+        if piped >= 6 and piped * 3 >= len(lines):
+            return "markdown"
     if claimed == "markdown" and tabular >= 3:
         return "markdown"
     return "text"

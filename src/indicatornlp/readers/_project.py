@@ -7,8 +7,19 @@ from collections.abc import Sequence
 
 from ..errors import NoIndicatorTableError
 from ..records import Filing, Funds, Indicator, Position
+from ..targets import is_unit
 from ..taxonomy import canonical_category, clean_label
-from ._forms import Label, label_stem, parse_amount, parse_date, repair_breaks, vocabulary
+from ._forms import (
+    Label,
+    is_comparator,
+    join_broken,
+    label_stem,
+    parse_amount,
+    parse_date,
+    repair_breaks,
+    resolve_ticks,
+    vocabulary,
+)
 
 # ---- labels across rows -------------------------------------------------------------------------------
 
@@ -123,7 +134,52 @@ class Row:
     position: Position
     page: int | None = None
     actual: str | None = None
+    weight: str | None = None
+    score: str | None = None
+    reason: str | None = None
     extra: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+    def fill(self, values: Sequence[tuple[str, str]]) -> None:
+        """Take the (role, text) cells of the row in source order; a target split over cells (≥ | 60 | 人) is joined.
+
+        A cell of a comparator column that holds no comparator (正向, 定性) is kept as an extra ``指标性质``.
+        """
+        if len(values) == 1 and values[0][0] == "target" and not self.target:
+            self.target = values[0][1]  # the common row: a name and its target
+            return
+        parts: list[tuple[str, str]] = []
+        for role, text in values:
+            if not text:
+                continue
+            if role == "comparator" and not is_comparator(text):
+                self.extra.append(("指标性质", text))
+            elif role in _TARGET_PARTS:
+                parts.append((role, text))
+            elif role in _FIELDS:
+                old = getattr(self, role)
+                setattr(self, role, join_broken([old, text]) if old else text)
+            else:
+                self.extra.append((role, text))
+        if len(parts) > 1:  # a unit the target already ends with ("% | ≥95%") is said once
+            value = next((text for role, text in parts if role == "target"), "")
+            parts = [(r, t) for r, t in parts if not (r == "unit" and value.endswith(t) and is_unit(t))]
+        if parts:
+            joined = " ".join(text for _, text in parts)
+            self.target = join_broken([self.target, joined]) if self.target else joined
+
+    def filled(self) -> list[str]:
+        """The value columns the row has (a target fills its comparator and unit columns too)."""
+        roles = ["comparator", "target", "unit"] if self.target else []
+        return roles + [role for role in _FIELDS if getattr(self, role) is not None] + [r for r, _ in self.extra]
+
+    def has_values(self, values: Sequence[tuple[str, str]]) -> bool:
+        """The row already holds a value for one of these roles (so they belong to a new row)."""
+        for role, _ in values:
+            if role in _TARGET_PARTS and self.target:
+                return True
+            if role in _FIELDS and getattr(self, role) is not None:
+                return True
+        return False
 
     def indicator(self) -> Indicator:
         return Indicator(
@@ -133,8 +189,19 @@ class Row:
             level2_raw=self.level2,
             position=self.position,
             actual_raw=self.actual,
+            weight_raw=self.weight,
+            score_raw=self.score,
+            reason_raw=self.reason,
             extra=tuple(self.extra),
         )
+
+
+_TARGET_PARTS = frozenset({"comparator", "target", "unit"})
+_FIELDS = frozenset({"actual", "weight", "score", "reason"})
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 24 else text[:23] + "…")
 
 
 _FUNDS = ("total", "fiscal", "carryover", "other", "annual")
@@ -151,14 +218,24 @@ class Project:
         self.rows: list[Row] = []
         self.labels = Labels()
         self.warnings: list[str] = []
+        self.lost_thread = False  # a warning says where the table stopped while rows seemed to go on
         self.markers = -1  # the latest marker seen: 0 title, 1 year line, 2 项目名称
         self.scale = 1  # 10000 when the funds block is headed 万元
 
     def set_field(self, field: str, value: str) -> None:
         """Record a metadata value (the first one stated wins: a form repeats 其他资金 in its second column)."""
-        value = repair_breaks(value)
+        value = resolve_ticks(repair_breaks(value)) or ""
         if field != "ignore" and value and field not in self.fields:
             self.fields[field] = value
+
+    def lost(self, stop: Position, stop_text: str, skipped: Position, skipped_text: str) -> None:
+        """The table ended at ``stop`` but rows seem to go on at ``skipped``: say so once (never a silent stop)."""
+        if not self.lost_thread:
+            self.lost_thread = True
+            self.warnings.append(
+                f"{stop}: the indicator table stops at {_short(stop_text)}, but {skipped} ({_short(skipped_text)}) "
+                "after it reads like more indicator rows; they were not read"
+            )
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
@@ -206,9 +283,15 @@ class Project:
         )
 
 
-def no_table(path: str) -> NoIndicatorTableError:
+def no_table(path: str, *, seen: str = "") -> NoIndicatorTableError:
+    """The error of a file with no indicator row, saying what was looked for (and ``seen``: what was found)."""
+    looked = (
+        "no indicator table found: looked for a header naming the 三级指标 and 指标值 columns (三级指标, 指标名称, "
+        "年度指标值 …) and for rows under 一级/二级 labels (产出指标, 数量指标 …), as a table, cells on lines, or "
+        "prose (数量指标:name≥value)"
+    )
     return NoIndicatorTableError(
         path,
-        "no indicator table found (no 三级指标 header and no rows under 一级/二级 labels)",
-        hint="check that this is a 绩效目标表 or 自评表",
+        f"{looked}; {seen}" if seen else f"{looked}; found neither",
+        hint="check that this is a 绩效目标表 or 自评表; a scanned page needs OCR first",
     )

@@ -18,13 +18,16 @@ import os
 import re
 from html.parser import HTMLParser
 
+from ..errors import NoIndicatorTableError
 from ..records import Filing
+from ._forms import join_broken
 from ._table import Cell, filings_from_rows
 
-__all__ = ["html_rows", "read_html", "read_markdown", "text_rows"]
+__all__ = ["html_rows", "pipe_rows", "read_html", "read_markdown", "text_rows"]
 
 _TAG = re.compile(r"<[^>]*>")
 _BREAK = re.compile(r"<\s*(?:br\s*/?|/p|/div|/h\d|/li)\s*>", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[。；;：:！!？?]$")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -35,27 +38,131 @@ def _strip_tags(text: str) -> str:
 
 
 def text_rows(text: str) -> list[list[Cell]]:
-    """The lines of a text as rows: cells split on tabs (or on pipes when a line has no tab)."""
+    """The lines of a text as rows: cells split on tabs, else on pipes (``pipe_rows``).
+
+    >>> [[c.text for c in row] for row in text_rows("a\\tb\\nc")]
+    [['a', 'b'], ['c']]
+    """
+    if "\t" not in text and "|" in text:
+        return pipe_rows(text)
     rows: list[list[Cell]] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or _SEPARATOR.match(line):
             continue
-        if "\t" in line:
-            parts = line.split("\t")
-        elif "|" in line:
-            body = line.strip()
-            body = body[1:] if body.startswith("|") else body
-            body = body[:-1] if body.endswith("|") else body
-            parts = body.split("|")
-        else:
-            parts = [line]
+        parts = line.split("\t") if "\t" in line else _pipe_cells(line) if "|" in line else [line]
         rows.append([Cell(_strip_tags(p).strip(), number, col, line=number) for col, p in enumerate(parts, 1)])
     return rows
 
 
+def _pipe_cells(line: str) -> list[str]:
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") else body
+    return body.split("|")
+
+
+def pipe_rows(text: str) -> list[list[Cell]]:
+    """The rows of a text whose cells end in pipes, as web pages are flattened to text.
+
+    Two layouts come out of the flattening.  In the first, a line holds a row (``a | b | c | ||||``, padded with
+    pipes to the width of the table); a cell whose text has a line break continues on the next line, so lines are
+    joined while the row has fewer pipes than the table's usual width.  In the second, each cell stands on its
+    own line (``a |``, or the pipe on the line after the text); a lone ``|`` is an empty cell, and a row ends at
+    an empty cell that ends its line or a run of empty cells (``||||``).  Rows found this way may hold more than
+    one indicator row, or part of one: the table logic reads on from where a row ends.
+
+    >>> page = "项目名称 |\\n党建 | ||\\n产出指标 |\\n数量指标 |\\n宣讲 |\\n≥2次 |"
+    >>> [[c.text for c in row] for row in pipe_rows(page)]
+    [['项目名称', '党建'], ['产出指标', '数量指标', '宣讲', '≥2次']]
+    """
+    lines = text.splitlines()
+    counts = [line.count("|") for line in lines]
+    wide = [n for n, line in zip(counts, lines, strict=True) if n >= 2 and len(_pipe_cells(line)) >= 2]
+    if len(wide) * 2 >= sum(1 for n in counts if n):
+        return _pipe_line_rows(lines, counts, max(set(wide), key=wide.count))
+    return _pipe_stream_rows(text)
+
+
+def _pipe_line_rows(lines: list[str], counts: list[int], width: int) -> list[list[Cell]]:
+    """Rows of pipe lines, a line joined to the row above while that row has fewer pipes than ``width``."""
+    rows: list[list[Cell]] = []
+    open_pipes = 0  # pipes of the row being built; 0 when it is complete
+    cell_open = False  # the row's last line did not end with a pipe: its last cell goes on
+    for number, (line, n) in enumerate(zip(lines, counts, strict=True), 1):
+        if not line.strip() or _SEPARATOR.match(line):
+            continue
+        cells = [_strip_tags(p).strip() for p in _pipe_cells(line)] if n else [line.strip()]
+        if n and 0 < open_pipes < width and open_pipes + n <= width and rows:
+            row = rows[-1]
+            if cell_open and not line.lstrip().startswith("|"):
+                last = row[-1]
+                row[-1] = Cell(join_broken([last.text, cells[0]]), last.row, last.col, line=last.line)
+                cells = cells[1:]
+            row += [Cell(text, row[0].row, len(row) + i, line=number) for i, text in enumerate(cells, 1)]
+            open_pipes += n
+        else:
+            rows.append([Cell(text, number, col, line=number) for col, text in enumerate(cells, 1)])
+            open_pipes = n
+        cell_open = not line.rstrip().endswith("|")
+        if open_pipes >= width or not n:
+            open_pipes = 0
+    return rows
+
+
+def _pipe_stream_rows(text: str) -> list[list[Cell]]:
+    """Rows of a text with one cell per line, ended by empty cells."""
+    rows: list[list[Cell]] = []
+    row: list[Cell] = []
+    empties = 0
+    line = 1
+
+    def end() -> None:
+        nonlocal row
+        while row and not row[-1].text:
+            row.pop()
+        if row:
+            rows.append(row)
+        row = []
+
+    for piece in text.split("|"):
+        number, line = line, line + piece.count("\n")
+        if not piece.strip():
+            empties += 1
+            if "\n" in piece or empties >= 2:
+                end()
+            elif row:
+                row.append(Cell("", len(rows) + 1, len(row) + 1, line=number))
+            continue
+        empties = 0
+        parts = [(number + i, part.strip()) for i, part in enumerate(piece.split("\n")) if part.strip()]
+        longest = max(len(part) for _, part in parts)
+        ends = any(_SENTENCE_END.search(part) for _, part in parts[:-1])
+        if longest > 40 or ends or (len(parts) > 2 and longest > 6):  # not one cell over lines ("产\n出\n指\n标")
+            for at, part in parts[:-1]:  # lines of prose between the cells: rows of their own
+                end()
+                row = [Cell(_strip_tags(part), len(rows) + 1, 1, line=at)]
+                end()
+            parts = parts[-1:]
+        text_ = _strip_tags(join_broken([part for _, part in parts]))
+        if _SEPARATOR.match(text_):
+            continue
+        row.append(Cell(text_, len(rows) + 1, len(row) + 1, line=parts[0][0]))
+    end()
+    return rows
+
+
 def read_markdown(path: str | os.PathLike[str], text: str) -> list[Filing]:
-    """Every project of a Markdown or tab-separated text (already read as ``text``)."""
-    return filings_from_rows(text_rows(text), path=os.fspath(path))
+    """Every project of a Markdown or tab-separated text (already read as ``text``).
+
+    A page whose pipes frame only its heading (the 索引号 box of a government site) while its indicators are
+    prose or lines of text is read as text when its rows hold no indicator table.
+    """
+    try:
+        return filings_from_rows(text_rows(text), path=os.fspath(path), flattened="\t" not in text)
+    except NoIndicatorTableError:
+        from .text import read_text
+
+        return read_text(path, text)
 
 
 def read_html(path: str | os.PathLike[str], text: str) -> list[Filing]:

@@ -29,27 +29,31 @@ import os
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ..records import Filing, Position
-from ..targets import is_target_cell, is_unit
 from ._forms import (
-    Label,
+    LABEL_ROLES,
+    VALUE_ROLES,
     as_label,
     clean_key,
+    column_role,
     compact,
+    glued_labels,
     is_furniture,
-    is_label_prefix,
-    is_stop,
+    is_header_text,
+    is_label_colon,
     is_title,
     join_broken,
+    label_pair,
     metadata_key,
     vocabulary,
     year_cell,
     year_of_title,
 )
-from ._project import Project, Row, no_table
+from ._lines import Line, TableReader
+from ._project import Project, no_table
+from ._prose import prose
 
 __all__ = ["read_text"]
 
@@ -57,21 +61,6 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:-\s*\d+\s*-|\d+\s*/\s*\d+|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
     re.IGNORECASE,
 )
-_COMPARATOR_ONLY = re.compile(r"^(?:>=|<=|=>|=<|≥|≤|>|<|=|≈|≧|≦|＞＝|＜＝|＞|＜|＝)$")
-_NUMBER_END = re.compile(r"\d(?:\.\d+)?$")
-_SCORE = re.compile(r"^\d+(?:\.\d+)?$")
-_NUMBERED = re.compile(r"^(?:指标\s*\d+|\d+\s*(?:[、．)）]|\.(?!\d))|[(（]\d+[)）]|[①-⑳])")
-"""A name that starts with its row number ("指标4.", "2、") starts a row: it continues none and is no value."""
-_SCORE_ROLES = frozenset({"分值", "得分", "权重", "权重(%)"})
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A non-empty line of the text with its place."""
-
-    text: str
-    number: int
-    page: int | None
 
 
 def read_text(path: str | os.PathLike[str], text: str) -> list[Filing]:
@@ -80,7 +69,7 @@ def read_text(path: str | os.PathLike[str], text: str) -> list[Filing]:
     Raises ``NoIndicatorTableError`` when no indicator row is found.
     """
     where = os.fspath(path)
-    lines = _lines(text)
+    lines, cells = _lines(text)
     filings: list[Filing] = []
     default_year: int | None = None
     regions = _regions(lines)
@@ -88,26 +77,60 @@ def read_text(path: str | os.PathLike[str], text: str) -> list[Filing]:
         if is_title(line.text):
             default_year = default_year or year_of_title(line.text)
     for start, end in regions:
-        project = _read_region(where, lines[start:end])
+        project = _read_region(where, lines[start:end], cells=cells)
         if project is not None:
             filings.append(project.filing(default_year))
     if not any(f.indicators for f in filings):
-        raise no_table(where)
+        raise no_table(where, seen=_seen(lines))
     return filings
 
 
-def _lines(text: str) -> list[Line]:
+def _lines(text: str) -> tuple[list[Line], bool]:
+    """The non-empty lines of a text, and whether each is one cell (a page whose cells are separated by blank
+    lines, few of them with a space inside; a PDF's text, double-spaced, has several cells to a line)."""
     paged = "\f" in text
     page = 1
     out: list[Line] = []
+    filled = apart = spaced = 0
+    previous = ""
     for number, raw in enumerate(text.splitlines(), 1):
-        if "\f" in raw:
-            page += raw.count("\f")
-            raw = raw.replace("\f", "")
         stripped = raw.strip()
+        if number <= 400:  # the head of the page says how it was flattened
+            if stripped:
+                filled += 1
+                spaced += " " in stripped
+            elif previous:
+                apart += 1
+            previous = stripped
+        if "\f" in stripped:
+            page += stripped.count("\f")
+            stripped = stripped.replace("\f", "").strip()
         if stripped and not _PAGE_NUMBER.match(stripped):
-            out.append(Line(stripped, number, page if paged else None))
-    return out
+            if len(stripped) < 120:
+                out.append(Line(stripped, number, page if paged else None))
+            else:
+                out.extend(Line(p, number, page if paged else None) for p in _around_header(stripped))
+    return out, filled >= 8 and apart * 10 >= filled * 7 and spaced * 5 < filled
+
+
+def _around_header(line: str) -> list[str]:
+    """A long line holding an indicator header among other text (a table dumped on one line) cut before and
+    after the header, so that the metadata, the header and the rows are read apart."""
+    tokens = line.split()
+    best: tuple[int, int] | None = None
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and (column_role(tokens[j]) is not None or is_furniture(tokens[j])):
+            j += 1
+        if j - i >= 3 and "name" in {column_role(t) for t in tokens[i:j]}:
+            best = (i, j)
+            break
+        i = j + 1
+    if best is None:
+        return [line]
+    i, j = best
+    return [" ".join(part) for part in (tokens[:i], tokens[i:j], tokens[j:]) if part]
 
 
 def _regions(lines: Sequence[Line]) -> list[tuple[int, int]]:
@@ -134,13 +157,13 @@ def _is_year(text: str) -> bool:
     return year_cell(text) is not None
 
 
-def _read_region(path: str, lines: Sequence[Line]) -> Project | None:
+def _read_region(path: str, lines: Sequence[Line], *, cells: bool = False) -> Project | None:
     if not lines:
         return None
     header = _find_header(lines)
     project = Project(Position(path, page=lines[0].page, line=lines[0].number))
     if header is None:
-        first_label = next((i for i, line in enumerate(lines) if _opens_table(line.text)), None)
+        first_label = next((i for i in range(len(lines)) if _opens_table(lines, i)), None)
         meta_end, table_start, roles = (
             (first_label, first_label, ["target"])
             if first_label is not None
@@ -152,65 +175,155 @@ def _read_region(path: str, lines: Sequence[Line]) -> Project | None:
         )
     else:
         meta_end, table_start, roles = header
-    _read_metadata(project, lines[:meta_end])
+    _read_metadata(project, lines[:meta_end], single=cells)
     if "actual" in roles:
         project.form = "自评表"
-    _TableReader(project, path, roles).read(lines[table_start:])
+    lead = _leading_fields(lines[meta_end:table_start]) if header is not None else []
+    table = lines[table_start:]
+    stop = TableReader(project, path, roles, lead=lead, cells=cells).read(table)
+    if stop is not None:
+        skipped = next((line for line in table[stop + 1 : stop + 13] if _reads_like_a_row(line)), None)
+        if skipped is not None:
+            at = table[stop]
+            project.lost(
+                Position(path, page=at.page, line=at.number),
+                at.text,
+                Position(path, page=skipped.page, line=skipped.number),
+                skipped.text,
+            )
     if not project.rows and "project" not in project.fields:
         return None
     return project
 
 
-def _opens_table(text: str) -> bool:
+def _seen(lines: Sequence[Line]) -> str:
+    """What a text without indicator rows holds of a table, for the error."""
+    header = _find_header(lines)
+    if header is not None:
+        return f"a header at line {lines[header[0]].number}, but no row under it"
+    labels = [line for line in lines if (found := as_label(line.text.split()[0])) is not None and found.strong]
+    if labels:
+        return f"{len(labels)} label line(s) (first at line {labels[0].number}), but no name with a value after them"
+    inside = [line for line in lines if any(form in line.text for form in _MAIN_LABELS)]
+    if inside:
+        words = ", ".join([f for f in _MAIN_LABELS if f in inside[0].text][:3])
+        return (
+            f"label words ({words} …) inside running text from line {inside[0].number}, with no cells to tell apart "
+            "(text glued without separators, or a scrambled sheet)"
+        )
+    return f"neither in its {len(lines)} non-empty line(s)"
+
+
+_MAIN_LABELS = ("产出指标", "效益指标", "满意度指标", "数量指标", "质量指标", "时效指标", "成本指标")
+
+
+def _opens_table(lines: Sequence[Line], i: int) -> bool:
+    """The table starts at this line although no header came: a strong label with a name on its line, or alone
+    on its line with a label, an item or a value on the next lines (a tree of labels, no header); labels written
+    as a pair (【产出指标-数量指标】), announcing prose (数量指标:…), or glued to a name."""
+    text = lines[i].text
+    if label_pair(text) is not None or prose(text) is not None:
+        return True
     tokens = text.split()
-    if len(tokens) < 2:
-        return False
-    label = as_label(tokens[0])
-    return label is not None and label.strong
+    label = as_label(text) or (as_label(tokens[0]) if tokens else None)
+    if label is None or not label.strong:
+        return bool(tokens) and bool(glued_labels(tokens[0])[0])
+    if len(tokens) >= 2 and as_label(text) is None:
+        return True
+    following = [line.text for line in lines[i + 1 : i + 3]]
+    return bool(following) and (
+        as_label(following[0]) is not None
+        or prose(following[0]) is not None
+        or label_pair(following[0]) is not None
+        or any(_is_value(t) for t in following[1:])
+    )
+
+
+def _reads_like_a_row(line: Line) -> bool:
+    """A line after the end of a table that holds labels and more: the table may go on past what stopped it."""
+    tokens = line.text.split()
+    if len(tokens) >= 3 and (label := as_label(tokens[0])) is not None and label.strong:
+        return True
+    return label_pair(line.text) is not None
+
+
+def _is_value(text: str) -> bool:
+    from ..targets import is_target_cell
+
+    return is_target_cell(text)
 
 
 # ---- header --------------------------------------------------------------------------------------------
 
-_NAME_WORDS = ("三级指标", "指标名称", "三级指标内容")
-
-
-@lru_cache(maxsize=16384)
-def _header_like(text: str) -> bool:
-    """A line made of header words, or of pieces of them ("一级指", "标", "年度指标")."""
-    if not text.strip() or as_label(text) is not None or is_label_prefix(text):
-        return False
-    vocab = vocabulary()
-    for token in text.split():
-        rest = compact(token)
-        for word in vocab.header_words:
-            rest = rest.replace(word, "")
-        rest = re.sub(r"[()（）\[\]【】:：、/]", "", rest)
-        if rest and not any(rest in word for word in vocab.header_words):
-            return False
-    return True
+_NAME_WORDS = ("三级指标", "指标名称", "三级指标内容", "指标内容", "目标名称", "三级")
+_STRUCTURE = LABEL_ROLES | {"name"}
 
 
 def _find_header(lines: Sequence[Line]) -> tuple[int, int, list[str]] | None:
     """(first line of the header, first line after it, value columns) of the first indicator header."""
     i = 0
     while i < len(lines):
-        if not _header_like(lines[i].text):
+        if not is_header_text(lines[i].text):
             i += 1
             continue
         j = i
-        while j < len(lines) and _header_like(lines[j].text):
+        while j < len(lines) and is_header_text(lines[j].text):
             j += 1
         joined = "".join(compact(line.text) for line in lines[i:j])
         if any(word in joined for word in _NAME_WORDS):
-            return i, j, _value_roles(joined)
+            return i, j, list(_header_roles(tuple(line.text for line in lines[i:j])) or _value_roles(joined))
         i = j
     return None
 
 
+def _leading_fields(lines: Sequence[Line]) -> list[str]:
+    """The metadata columns a wide table prints left of its 一级指标 (项目名称 | 项目单位 | 年度绩效目标 | 一级指标 …):
+    the first row holds their values before its labels."""
+    fields: list[str] = []
+    for token in (t for line in lines for t in line.text.split()):
+        if column_role(token) in _STRUCTURE:
+            break
+        key = metadata_key(token)
+        fields.append(key[0] if key is not None else "ignore")
+    return fields if any(f != "ignore" for f in fields) else []
+
+
+def _is_fragment(word: str) -> bool:
+    """A piece of a header word broken over lines ("一级指", "年度" of 年度指标值)."""
+    role = column_role(word)
+    if role in _STRUCTURE or role in VALUE_ROLES:
+        return False
+    return role is None or any(w.startswith(word) and w != word for w in vocabulary().columns)
+
+
+@lru_cache(maxsize=1024)
+def _header_roles(lines: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The columns right of the 三级 name, read cell by cell from a header given over lines: a line whose cells
+    complete words broken on the line above ("年度 实际 分值" + "指标值 完成值") joins them to those words."""
+    columns: list[str] = []
+    for line in lines:
+        tokens = [compact(t) for t in line.split() if compact(t)]
+        broken = [i for i, c in enumerate(columns) if _is_fragment(c)][-len(tokens) :] if tokens else []
+        if len(broken) == len(tokens) and all(
+            columns[i] + t in vocabulary().header_words for i, t in zip(broken, tokens, strict=True)
+        ):
+            for i, t in zip(broken, tokens, strict=True):
+                columns[i] += t
+        else:
+            columns += tokens
+    roles = [column_role(c) for c in columns]
+    if "name" not in roles:
+        return None
+    after = [r for r in roles[roles.index("name") + 1 :] if r is not None and r not in _STRUCTURE]
+    if "target" not in after:
+        after.insert(0, "target")
+    return tuple(after)
+
+
 def _value_roles(header: str) -> list[str]:
-    """The value columns after the 三级 name, in order: target, actual and score columns."""
+    """The value columns after the 三级 name, in order, from a header whose words are broken anywhere."""
     columns = vocabulary().columns
-    words = sorted([*columns, *_SCORE_ROLES], key=len, reverse=True)
+    words = sorted(columns, key=len, reverse=True)
     name_at = min((header.find(w) for w in _NAME_WORDS if w in header), default=0)
     roles: list[str] = []
     i = name_at
@@ -218,7 +331,7 @@ def _value_roles(header: str) -> list[str]:
         for word in words:
             if header.startswith(word, i):
                 role = columns.get(word, word)
-                if (role in ("target", "actual") or word in _SCORE_ROLES) and role not in roles:
+                if role in VALUE_ROLES and role not in roles:
                     roles.append(role)
                 i += len(word)
                 break
@@ -232,7 +345,7 @@ def _value_roles(header: str) -> list[str]:
 # ---- metadata ------------------------------------------------------------------------------------------
 
 
-def _read_metadata(project: Project, lines: Sequence[Line]) -> None:
+def _read_metadata(project: Project, lines: Sequence[Line], *, single: bool = False) -> None:
     body: list[Line] = []
     goal_at: int | None = None
     for line in lines:
@@ -248,8 +361,12 @@ def _read_metadata(project: Project, lines: Sequence[Line]) -> None:
         if goal_at is None and any(_is_goal_key(tok) for tok in line.text.split()):
             goal_at = len(body)
         body.append(line)
-    cells = [tok for line in (body if goal_at is None else body[:goal_at]) for tok in line.text.split()]
-    _read_key_values(project, cells)
+    cells = [
+        tok
+        for line in (body if goal_at is None else body[:goal_at])
+        for tok in ((line.text,) if single else line.text.split())
+    ]
+    _read_key_values(project, cells, single=single)
     if goal_at is not None:
         first = body[goal_at].text.split()
         at = next(i for i, tok in enumerate(first) if _is_goal_key(tok))
@@ -261,8 +378,12 @@ def _read_metadata(project: Project, lines: Sequence[Line]) -> None:
             project.set_field("goal", goal)
 
 
-def _read_key_values(project: Project, cells: Sequence[str]) -> None:
-    """Labels and the values after them; a label broken over lines ("计划完成日" + "期") is joined first."""
+def _read_key_values(project: Project, cells: Sequence[str], *, single: bool = False) -> None:
+    """Labels and the values after them; a label broken over lines ("计划完成日" + "期") is joined first.
+
+    A value runs over the cells up to the next label (a value broken over lines), or an unknown label with a colon
+    ("评价类型:"); with ``single`` (a page of one cell per line) a value is one cell.
+    """
     field: str | None = None
     parts: list[str] = []
 
@@ -277,13 +398,18 @@ def _read_key_values(project: Project, cells: Sequence[str]) -> None:
             project.scale = 10000
         key = metadata_key(cell)
         width = 1
-        if key is None and _is_key_prefix(cell):
-            for n in (2, 3):
-                if i + n <= len(cells) and (key := metadata_key("".join(cells[i : i + n]))) is not None:
-                    width = n
+        if i + 1 < len(cells) and _is_key_prefix(
+            cell
+        ):  # a label broken over cells, or one going on ("主管部门" + "及编码")
+            for n in (3, 2):
+                if i + n <= len(cells) and (longer := metadata_key("".join(cells[i : i + n]))) is not None:
+                    key, width = longer, n
                     break
+        if key is None and (":" in cell or "：" in cell) and is_label_colon(cell):
+            key = ("ignore", "")  # a label the forms do not list: what follows belongs to it, not to the field before
         if key is None:
-            parts.append(cell)
+            if not (single and parts):
+                parts.append(cell)
             i += 1
             continue
         close()
@@ -326,193 +452,3 @@ def _annual_block(lines: Sequence[str]) -> str:
         if gap >= 4 and gap > best_gap:
             best, best_gap = i, gap
     return join_broken(lines[best:] if best is not None else lines)
-
-
-# ---- the indicator table -------------------------------------------------------------------------------
-
-
-def _merge_tokens(tokens: list[str]) -> list[str]:
-    """Join the pieces of one cell that spaces split: "=3" + "次", "≥" + "95%"."""
-    out: list[str] = []
-    for tok in tokens:
-        previous = out[-1] if out else ""
-        if _COMPARATOR_ONLY.match(previous) or (
-            previous and is_unit(tok) and _NUMBER_END.search(previous) and is_target_cell(previous)
-        ):
-            out[-1] = f"{previous} {tok}"
-        else:
-            out.append(tok)
-    return out
-
-
-class _TableReader:
-    def __init__(self, project: Project, path: str, roles: list[str]) -> None:
-        self.project = project
-        self.path = path
-        self.roles = roles
-        self.pending: list[Line] = []  # a label broken at a line end, waiting for its rest
-        self.weak: str | None = None  # the last label fed, when weak ("满意度"): it may be a 三级 name
-        self.open_name_alone = False  # the open row's name stood alone on its line
-
-    def read(self, lines: Sequence[Line]) -> None:
-        for index, line in enumerate(lines):
-            if not self.pending and is_stop(line.text):
-                break
-            if not self.pending and _header_like(line.text):
-                continue
-            tokens = _merge_tokens(line.text.split())
-            while tokens and is_furniture(tokens[0]):
-                tokens.pop(0)
-            if not tokens:
-                continue
-            labels, texts = self.split_labels(tokens, line)
-            nxt = lines[index + 1] if index + 1 < len(lines) else None
-            self.line(labels, texts, line, nxt)
-        self.flush_pending(None)
-
-    def split_labels(self, tokens: list[str], line: Line) -> tuple[list[str], list[str]]:
-        labels: list[str] = []
-        i = 0
-        while i < len(tokens):
-            tok = tokens[i]
-            last = i == len(tokens) - 1
-            if self.pending:
-                joined = "".join(p.text for p in self.pending) + tok
-                found = as_label(joined)
-                if found is not None and found.strong:
-                    labels.append(joined)
-                    self.pending = []
-                    i += 1
-                    continue
-                if last and is_label_prefix(joined):
-                    self.pending.append(Line(tok, line.number, line.page))
-                    return labels, []
-                self.flush_pending(line)
-            found = as_label(tok)
-            if found is not None and found.strong:
-                labels.append(tok)
-            elif last and is_label_prefix(tok) and not is_target_cell(tok, subject=False):
-                self.pending = [Line(tok, line.number, line.page)]
-                return labels, []
-            elif found is not None:
-                labels.append(tok)
-            else:
-                break
-            i += 1
-        return labels, tokens[i:]
-
-    def flush_pending(self, before: Line | None) -> None:
-        """A broken label that found no rest: a weak label on its own, or a name fragment."""
-        if not self.pending:
-            return
-        pieces, self.pending = self.pending, []
-        text = "".join(p.text for p in pieces)
-        if as_label(text) is not None:
-            self.feed([text])
-        else:
-            self.line([], [text], pieces[0], before)
-
-    def feed(self, labels: list[str]) -> None:
-        found: list[Label] = [label for text in labels if (label := as_label(text)) is not None]
-        if self.project.labels.feed([(label, None) for label in found]):
-            self.project.backfill_level1()
-        self.weak = found[-1].text if found and not found[-1].strong else None
-
-    def open_row(self) -> Row | None:
-        project = self.project
-        return project.rows[-1] if project.rows and project.labels.rows_since > 0 else None
-
-    def line(self, labels: list[str], texts: list[str], line: Line, nxt: Line | None) -> None:
-        if labels and texts and len(texts) == 1 and is_target_cell(texts[0]):
-            last = as_label(labels[-1])
-            if last is not None and not last.strong:
-                texts = [labels.pop(), *texts]  # "群众满意度 ≥95%": the weak label is the 三级 name
-        if labels:
-            self.feed(labels)
-        if not texts:
-            return
-        open_row = self.open_row()
-        if not labels and open_row is not None and self.missing(open_row):
-            if all(is_target_cell(t) or _SCORE.match(t) for t in texts):
-                self.fill(open_row, list(zip(self.missing(open_row), texts, strict=False)))
-                return
-            if len(texts) == 1 and self.missing(open_row)[0] == "target" and not _NUMBERED.match(texts[0]):
-                if nxt is not None and self.is_lone_value(nxt):
-                    open_row.name = join_broken([open_row.name, texts[0]])  # the name wraps; its value follows
-                else:
-                    open_row.target = texts[0]  # a value written out in words, on its own line
-                return
-            if (
-                len(texts) >= 2
-                and self.open_name_alone
-                and not is_target_cell(texts[0])
-                and not _NUMBERED.match(texts[0])
-            ):
-                name, values = self.split(texts)
-                open_row.name = join_broken([open_row.name, name])  # "参与培训的基层党组" + "织数量 >=50 家"
-                self.fill(open_row, values)
-                self.open_name_alone = False
-                return
-        if len(texts) == 1 and open_row is None and self.weak is not None and is_target_cell(texts[0]):
-            weak = self.weak
-            self.project.labels.undo()  # the weak label was the 三级 name of this value
-            self.weak = None
-            self.new_row(weak, [("target", texts[0])], line)
-            return
-        name, values = self.split(texts)
-        self.new_row(name, values, line)
-        self.open_name_alone = len(texts) == 1
-
-    def missing(self, row: Row) -> list[str]:
-        have = {"target"} if row.target else set()
-        if row.actual is not None:
-            have.add("actual")
-        have.update(role for role, _ in row.extra)
-        return [role for role in self.roles if role not in have]
-
-    def is_lone_value(self, line: Line) -> bool:
-        tokens = _merge_tokens(line.text.split())
-        return len(tokens) == 1 and is_target_cell(tokens[0]) and as_label(tokens[0]) is None
-
-    def split(self, texts: list[str]) -> tuple[str, list[tuple[str, str]]]:
-        """The name and the (role, value) cells of a line, values taken from the right."""
-        if len(texts) == 1:
-            return texts[0], []
-        tokens = list(texts)
-        taken: dict[str, str] = {}
-        word_roles = [r for r in self.roles if r not in _SCORE_ROLES]
-        for role in reversed(self.roles):
-            if len(tokens) <= 1:
-                break
-            if role in _SCORE_ROLES:
-                if _SCORE.match(tokens[-1]):
-                    taken[role] = tokens.pop()
-                continue
-            if len(tokens) < word_roles.index(role) + 2:
-                continue
-            taken[role] = tokens.pop()
-        return " ".join(tokens), [(r, taken[r]) for r in self.roles if r in taken]
-
-    @staticmethod
-    def fill(row: Row, values: Sequence[tuple[str, str]]) -> None:
-        for role, value in values:
-            if role == "target":
-                row.target = value
-            elif role == "actual":
-                row.actual = value
-            else:
-                row.extra.append((role, value))
-
-    def new_row(self, name: str, values: Sequence[tuple[str, str]], line: Line) -> None:
-        project = self.project
-        level1, level2 = project.labels.for_row()
-        row = Row(
-            name=name,
-            target="",
-            level1=level1,
-            level2=level2,
-            position=Position(self.path, page=line.page, line=line.number),
-            page=line.page,
-        )
-        self.fill(row, values)
-        project.add(row)
