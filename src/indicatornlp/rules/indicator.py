@@ -111,16 +111,18 @@ def _is_cost_outside(n: Normalized) -> bool:
     _W,
     "category mismatch",
     scope="indicator",
-    doc="category mismatch: the filed 二级 differs from the model's prediction (with its confidence)",
+    doc="category mismatch: the filed 二级 lies outside the row's admissible set and the model is confident it is "
+    "wrong (thresholds chosen out of fold on the training data)",
 )
 def category_mismatch(n: Normalized) -> str | None:
     if not (n.mismatch and n.predicted_level2 and n.filed_level2):
         return None
     filed = shown_category(n.filed_level1, n.filed_level2)
     predicted = shown_category(n.predicted_level1, n.predicted_level2)
+    defensible = "、".join(n.admissible) if n.admissible else n.predicted_level2
     return (
-        f"filed under {filed}, but the model reads it as {predicted} (confidence {n.confidence:.2f})"
-        " — check the category, or reword the indicator so that it measures what its category asks"
+        f"filed under {filed}, but the model reads it as {predicted} (confidence {n.confidence:.2f}; defensible:"
+        f" {defensible}) — check the category, or reword the indicator so that it measures what its category asks"
     )
 
 
