@@ -263,7 +263,8 @@ def test_save_and_load_round_trip(tmp_path: Path, train_rows: list[Example], hol
     ("features", "labels"),
     [
         pytest.param("char+words+target", None, id="every-block"),
-        pytest.param("char+target", None, id="shipped-features"),
+        pytest.param("char+target", None, id="char-and-target"),
+        pytest.param("char+target+concept", None, id="with-the-concept-tagger"),
         pytest.param("words", ("数量指标", "质量指标"), id="two-classes"),
     ],
 )

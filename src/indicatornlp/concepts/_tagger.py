@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from ..records import Concept, TargetKind
@@ -46,22 +47,72 @@ _UNKNOWN = Measure("", (), "", {})
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class _Tables:
-    """The dictionary's words compiled: measures over reversed names, objects and phrases over names."""
+class _Scanner:
+    """A set of words found by dictionary lookups: at each position the longest word, matches not overlapping
+    (what an alternation of the words sorted longest first finds, without trying every word at every position)."""
 
-    measures: re.Pattern[str]
+    words: frozenset[str]
+    lengths: tuple[int, ...]
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> _Scanner:
+        chosen = frozenset(w for w in words if w)
+        return cls(chosen, tuple(sorted({len(w) for w in chosen}, reverse=True)))
+
+    def backward(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, word) from the end of the text backwards: at each end the longest word that ends there."""
+        out = []
+        end = len(text)
+        while end > 0:
+            for n in self.lengths:
+                if n <= end and text[end - n : end] in self.words:
+                    out.append((end - n, end, text[end - n : end]))
+                    end -= n
+                    break
+            else:
+                end -= 1
+        return out
+
+    def forward(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, word) from the start: at each start the longest word that starts there."""
+        out = []
+        start = 0
+        while start < len(text):
+            for n in self.lengths:
+                if text[start : start + n] in self.words:
+                    out.append((start, start + n, text[start : start + n]))
+                    start += n
+                    break
+            else:
+                start += 1
+        return out
+
+    def ends(self, text: str) -> str | None:
+        """The longest word the text ends in."""
+        return next((text[-n:] for n in self.lengths if n <= len(text) and text[-n:] in self.words), None)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Tables:
+    """The dictionary's words compiled: scanners for measure words, objects and nouns, patterns for the rest."""
+
+    measures: _Scanner
+    gapped: re.Pattern[str] | None
+    """The measure words with a gap (降低…成本), as one pattern."""
     measure_of: dict[str, str | None]
-    """Reversed match → measure id (``None`` for a hard negative)."""
-    objects: re.Pattern[str]
+    """Word → measure id (``None`` for a hard negative, ``""`` for an unknown measure)."""
+    objects: _Scanner
     object_of: dict[str, tuple[str | None, bool, bool]]
     """Word → (object id, is a respondent, is a placeholder)."""
-    scoped: dict[str, list[tuple[str, re.Pattern[str]]]]
-    """Family → its scoped object classes in file order, each with the pattern of its words."""
+    scoped: dict[str, list[tuple[str, _Scanner]]]
+    """Family → its scoped object classes in file order, each with its words."""
     scoped_families: frozenset[str]
-    people: re.Pattern[str]
-    people_anywhere: re.Pattern[str]
-    events: re.Pattern[str]
+    people: _Scanner
+    people_anywhere: _Scanner
+    events: _Scanner
     questions: re.Pattern[str] | None
+    phrases: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...], frozenset[str], frozenset[str]], ...]
+    """(measure, its words with their patterns, labels, kinds) of each target phrase, in file order."""
 
 
 @cache
@@ -72,16 +123,15 @@ def _tables(d: Dictionary) -> _Tables:
         **dict.fromkeys(d.negative_words),
         **dict.fromkeys(d.unknown_words, ""),
     }
-    reversed_pattern = re.compile(gap_pattern(words, reverse=True))
-    measure_of = {word[::-1]: measure for word, measure in words.items() if "…" not in word}
+    gapped = [w for w in words if "…" in w]
     object_of: dict[str, tuple[str | None, bool, bool]] = {}
-    scoped: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    scoped: dict[str, list[tuple[str, _Scanner]]] = {}
     scoped_families: set[str] = set()
     for o in d.objects:
         if o.scope:
             scoped_families |= o.scope
             for family in sorted(o.scope):
-                scoped.setdefault(family, []).append((o.id, re.compile(gap_pattern(o.words))))
+                scoped.setdefault(family, []).append((o.id, _Scanner.of(o.words)))
         else:
             for w in o.words:
                 object_of[w] = (o.id, False, False)
@@ -91,22 +141,26 @@ def _tables(d: Dictionary) -> _Tables:
     for w in d.placeholders:
         object_of[w] = (None, False, True)
     return _Tables(
-        measures=reversed_pattern,
-        measure_of=measure_of,
-        objects=re.compile(gap_pattern(object_of)),
+        measures=_Scanner.of(w for w in words if "…" not in w),
+        gapped=re.compile(gap_pattern(gapped)) if gapped else None,
+        measure_of=words,
+        objects=_Scanner.of(object_of),
         object_of=object_of,
         scoped=scoped,
         scoped_families=frozenset(scoped_families),
-        people=re.compile(f"(?:{gap_pattern(d.people_nouns)})$"),
-        people_anywhere=re.compile(gap_pattern(set(d.people_nouns) - {"人"})),
-        events=re.compile(f"(?:{gap_pattern(d.event_nouns)})$"),
+        people=_Scanner.of(d.people_nouns),
+        people_anywhere=_Scanner.of(set(d.people_nouns) - {"人"}),
+        events=_Scanner.of(d.event_nouns),
         questions=re.compile(gap_pattern(d.questions)) if d.questions else None,
+        phrases=tuple(
+            (p.measure, tuple((w, re.compile(gap_pattern([w]))) for w in p.words), p.labels, p.kinds)
+            for p in d.phrases
+        ),
     )
 
 
-def _gapped_measure(d: Dictionary, reversed_match: str) -> str | None:
+def _gapped_measure(d: Dictionary, text: str) -> str | None:
     """The measure of a match of a word with a gap (``降低…成本``): found by trying each such word."""
-    text = reversed_match[::-1]
     for m in d.measures.values():
         for w in m.words:
             if "…" in w and re.fullmatch(gap_pattern([w]), text):
@@ -212,14 +266,17 @@ def _measure_word(d: Dictionary, key: str) -> tuple[Measure, str, int, int] | No
     first (an effect verb); hard negatives hide the words inside them; in a yes/no question (是否 …) only the
     clause after the question word counts, when it holds a measure word."""
     t = _tables(d)
-    backwards = key[::-1]
     found: list[tuple[Measure, str, int, int]] = []
-    for match in t.measures.finditer(backwards):
-        text = match.group()
-        measure = t.measure_of[text] if text in t.measure_of else _gapped_measure(d, text)
+    for start, end, text in t.measures.backward(key):
+        measure = t.measure_of[text]
         if measure is not None:
-            start, end = len(key) - match.end(), len(key) - match.start()
-            found.append((d.measures.get(measure, _UNKNOWN), key[start:end], start, end))
+            found.append((d.measures.get(measure, _UNKNOWN), text, start, end))
+    if t.gapped is not None:
+        for match in t.gapped.finditer(key):
+            gapped = _gapped_measure(d, match.group())
+            if gapped is not None:  # a word with a gap hides the words inside it, as a longer word does
+                found = [f for f in found if not (match.start() <= f[2] and f[3] <= match.end())]
+                found.append((d.measures[gapped], match.group(), match.start(), match.end()))
     if not found:
         return None
     if t.questions is not None and (question := t.questions.search(key)):
@@ -240,14 +297,14 @@ def _phrase_measure(d: Dictionary, target: str) -> tuple[Measure, str] | None:
         return None
     text = normalize_text(target)
     labels = set((t.label or "").split("、")) - {""}
-    for phrase in d.phrases:
-        for word in phrase.words:
-            if re.search(gap_pattern([word]), text):
-                return d.measures[phrase.measure], word
-        if labels & phrase.labels:
-            return d.measures[phrase.measure], sorted(labels & phrase.labels)[0]
-        if t.kind.value in phrase.kinds:
-            return d.measures[phrase.measure], t.kind.value
+    for measure, words, phrase_labels, kinds in _tables(d).phrases:
+        for word, pattern in words:
+            if pattern.search(text):
+                return d.measures[measure], word
+        if labels & phrase_labels:
+            return d.measures[measure], sorted(labels & phrase_labels)[0]
+        if t.kind.value in kinds:
+            return d.measures[measure], t.kind.value
     return None
 
 
@@ -277,16 +334,16 @@ def _object(
     """The object class, what shows it, and whether it makes a concept id: the first class scoped to the family that
     the name names; else the nearest object word before the measure word, else after it, else the project's."""
     t = _tables(d)
-    for scoped, pattern in t.scoped.get(family, ()):
-        if found := pattern.search(key):
-            return scoped, f"object {scoped}: {found.group()}", True
+    for scoped, words in t.scoped.get(family, ()):
+        if found := words.forward(key):
+            return scoped, f"object {scoped}: {found[0][2]}", True
     rated = family.startswith(("satisfaction.", "state.perception"))
     hits = []
-    for m in t.objects.finditer(key):
-        oid, respondent, placeholder = t.object_of[m.group()]
+    for begin, finish, word in t.objects.forward(key):
+        oid, respondent, placeholder = t.object_of[word]
         if placeholder or oid is None or (rated and respondent):
             continue
-        hits.append((m.start(), m.end(), m.group(), oid))
+        hits.append((begin, finish, word, oid))
     before = [h for h in hits if h[1] <= start]
     after = [h for h in hits if h[0] >= end]
     chosen = before[-1] if before else (after[0] if after else None)
@@ -294,9 +351,9 @@ def _object(
         return chosen[3], f"object {chosen[3]}: {chosen[2]}", False
     if project:
         text = normalize_text(project)
-        inside = [m for m in t.objects.finditer(text) if t.object_of[m.group()][0] is not None]
+        inside = [w for _, _, w in t.objects.forward(text) if t.object_of[w][0] is not None]
         if inside:
-            word = inside[-1].group()
+            word = inside[-1]
             of_project = t.object_of[word][0]
             return of_project, f"object {of_project} (project): {word}", False
     return None, "", False
@@ -329,13 +386,14 @@ def object_phrase(name: str, target: str = "", project: str | None = None) -> st
     counted = (concept.family or "").startswith("count.people.")  # 培训学员人次 counts the trained, as 培训人次
     if rated:  # what is rated, not who answers (rule 33): the object class named, else the project's (rule 34)
         return concept.object or ""
-    for m in sorted(t.objects.finditer(rest), key=lambda m: -m.start()):
-        _, respondent, placeholder = t.object_of[m.group()]
+    for begin, finish, word in reversed(t.objects.forward(rest)):
+        _, respondent, placeholder = t.object_of[word]
         if placeholder or ((rated or counted) and respondent):
-            rest = rest[: m.start()] + " " + rest[m.end() :]
+            rest = rest[:begin] + " " + rest[finish:]
     rest = _FILLER.sub(" ", rest)
     if counted:
-        rest = t.people_anywhere.sub(" ", rest)
+        for begin, finish, _ in reversed(t.people_anywhere.forward(rest)):
+            rest = rest[:begin] + " " + rest[finish:]
     phrase = "".join(ch for ch in rest if ch.isalnum())
     if not phrase and concept.object:  # a placeholder name (项目总成本): the project's object class (rule 4)
         return "@" + concept.object
@@ -382,10 +440,10 @@ def _read(name: str, target: str, project: str | None) -> tuple[Concept, int, in
     generic = found is None or found[0].id == "count"  # a count of whatever the name names
     # a bare number counts what the name names; with no target at all, only a count word (数量) says it is a count
     if generic and (form == "number" or (form is None and found is not None)):
-        if people := _tables(d).people.search(head):
-            form, shown = "people", f"people noun {people.group()}"
-        elif event := _tables(d).events.search(head):
-            form, shown = "events", f"event noun {event.group()}"
+        if people := _tables(d).people.ends(head):
+            form, shown = "people", f"people noun {people}"
+        elif event := _tables(d).events.ends(head):
+            form, shown = "events", f"event noun {event}"
         elif found is None and form == "number":
             form, shown = "items", f"a bare count {shown}"
     if form is not None:
