@@ -217,7 +217,9 @@ def _line(**change: object) -> str:
             "concept 'cost.total.roads' does not extend its family 'timeliness.funds'",
             id="concept-outside-its-family",
         ),
-        pytest.param(_line(id="t#2", admissible=["数量"]), "admissible 二级 '数量' is not in the taxonomy", id="bad-set"),
+        pytest.param(
+            _line(id="t#2", admissible=["数量"]), "admissible 二级 '数量' is not in the taxonomy", id="bad-set"
+        ),
         pytest.param(_line(id="t#2", admissible="数量指标"), "field 'admissible' must be a list", id="set-not-a-list"),
         pytest.param(_line(id="t#2", unsure=1), "field 'unsure' must be true or false", id="unsure-not-bool"),
         pytest.param(_line(), "duplicate id 't#1' (first at", id="duplicate-id"),

@@ -153,8 +153,7 @@ def _tables(d: Dictionary) -> _Tables:
         events=_Scanner.of(d.event_nouns),
         questions=re.compile(gap_pattern(d.questions)) if d.questions else None,
         phrases=tuple(
-            (p.measure, tuple((w, re.compile(gap_pattern([w]))) for w in p.words), p.labels, p.kinds)
-            for p in d.phrases
+            (p.measure, tuple((w, re.compile(gap_pattern([w]))) for w in p.words), p.labels, p.kinds) for p in d.phrases
         ),
     )
 
@@ -411,8 +410,10 @@ def tag_concept(name: str, target: str = "", project: str | None = None) -> Conc
     ``Concept()``: no measure, no family, no evidence.  Only a wrong argument type raises (``TypeError``).
 
     >>> c = tag_concept("群众满意度", "≥95%", "城区道路维修工程")
-    >>> c.family, c.concept, c.admissible
-    ('satisfaction.public', 'satisfaction.public.roads', ('服务对象满意度指标',))
+    >>> c.family, c.object, c.admissible
+    ('satisfaction.public', 'roads', ('服务对象满意度指标',))
+    >>> tag_concept("补助发放及时率", "100%").concept
+    'timeliness.funds.subsidy'
     >>> tag_concept("干警满意度", "≥95%").family
     'satisfaction.staff'
     >>> tag_concept("经费使用管理", "符合专项资金管理办法").family

@@ -2,7 +2,7 @@
 
 >>> linkage = link(["群众满意度 ≥95%", "群众满意度 ≥95%", "服务对象满意度 ≥95%", "——"])
 >>> [(p.a, p.b, p.score) for p in linkage.pairs], linkage.skipped
-([(0, 1, 100.0), (0, 2, 89.09)], (3,))
+([(0, 1, 100.0), (0, 2, 100.0)], (3,))
 """
 
 from __future__ import annotations

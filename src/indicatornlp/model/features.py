@@ -7,7 +7,7 @@ rows of (``clean_name``, ``normalize_text``, the two joined for the concept tagg
 evidence).
 
 >>> _matrix([("（1）群众满意度。", "≥95%")]).tolist()
-[['群众满意度', '≥95%', '群众满意度\x1f≥95%']]
+[['群众满意度', '≥95%', '群众满意度\\x1f≥95%']]
 """
 
 from __future__ import annotations

@@ -111,8 +111,7 @@ def _is_cost_outside(n: Normalized) -> bool:
     _W,
     "category mismatch",
     scope="indicator",
-    doc="category mismatch: the filed 二级 lies outside the row's admissible set and the model is confident it is "
-    "wrong (thresholds chosen out of fold on the training data)",
+    doc="category mismatch: the filed 二级 lies outside the admissible set, the model confident it is wrong",
 )
 def category_mismatch(n: Normalized) -> str | None:
     if not (n.mismatch and n.predicted_level2 and n.filed_level2):

@@ -10,7 +10,7 @@ of the report are made from it.
 >>> [c.rule.code for c in checks("rows")]
 ['A206']
 >>> print(catalogue_table().splitlines()[3])
-A101   warning   category mismatch: the filed 二级 differs from the model's prediction (with its confidence)
+A101   warning   category mismatch: the filed 二级 lies outside the admissible set, the model confident it is wrong
 """
 
 from __future__ import annotations
