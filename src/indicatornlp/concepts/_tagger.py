@@ -247,7 +247,7 @@ def target_form(target: str) -> tuple[str | None, str]:
         if t.unit:
             form = _form_of_unit(t.unit)
             return form, t.unit
-        return "number", t.raw.strip()
+        return "number", "a bare number"
     if t.kind is TargetKind.DEADLINE:
         return "date", t.raw.strip()
     if t.kind in (TargetKind.QUALITATIVE, TargetKind.DIRECTION):
@@ -361,6 +361,23 @@ def _object(
 # ---- the tagger ----------------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
+def measure_and_family(name: str) -> tuple[str | None, str | None, str | None]:
+    """The measure, family and measure word of a name read alone (no target, no project): what ``link`` compares
+    names by, without the rest of the reading.
+
+    >>> measure_and_family("资金拨付时效性")
+    ('timeliness', 'timeliness.funds', '时效性')
+    """
+    d = default_dictionary()
+    key, name_form = concept_name(name)
+    found = _measure_word(d, key)
+    if found is None or found[0] is _UNKNOWN:
+        return None, None, None
+    measure, word = found[0], found[1]
+    return measure.id, _family(d, measure, key, name_form)[0], word
+
+
 @lru_cache(maxsize=1 << 18)
 def object_phrase(name: str, target: str = "", project: str | None = None) -> str:
     """What a row measures its measure on: the name without its measure word, the question words, the words that
@@ -377,7 +394,7 @@ def object_phrase(name: str, target: str = "", project: str | None = None) -> st
     >>> object_phrase("是否有利于保护生态环境", "是")
     '生态环境'
     """
-    concept, start, end, key = _read(name, target, project)
+    concept, start, end, key = _read(name, _reading(target), project)
     d = default_dictionary()
     t = _tables(d)
     rest = key[:start] + " " + key[end:]
@@ -421,7 +438,20 @@ def tag_concept(name: str, target: str = "", project: str | None = None) -> Conc
     """
     if not isinstance(name, str) or not isinstance(target, str) or not isinstance(project, str | None):
         raise TypeError("tag_concept() takes the name, target and project as str")
-    return _read(name, target, project)[0]
+    return _read(name, _reading(target), project)[0]
+
+
+@lru_cache(maxsize=1 << 16)
+def _reading(target: str) -> str:
+    """What of a target the tagger reads: a number only through its unit (``≥95%`` and ``100%`` read alike), so
+    that rows whose targets differ in their numbers only are read once."""
+    t = parse_target(target)
+    if t.kind is not TargetKind.NUMERIC or "implied_value" in t.flags:
+        return target
+    if t.unit is None:
+        return "1"
+    same = f"1{t.unit}"
+    return same if parse_target(same).unit == t.unit else target
 
 
 @lru_cache(maxsize=1 << 18)
@@ -446,7 +476,7 @@ def _read(name: str, target: str, project: str | None) -> tuple[Concept, int, in
         elif event := _tables(d).events.ends(head):
             form, shown = "events", f"event noun {event}"
         elif found is None and form == "number":
-            form, shown = "items", f"a bare count {shown}"
+            form, shown = "items", "a bare number counts what the name names"
     if form is not None:
         evidence.append(f"form {form}: {shown}")
     if found is not None and found[0].rank < 4 and form in COUNTABLE and form in d.form_measures:

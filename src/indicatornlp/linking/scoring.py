@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..concepts import concept_name, default_dictionary, tag_concept
+from ..concepts import concept_name, default_dictionary, measure_and_family
 from ..errors import LinkingError
 
 __all__ = [
@@ -146,15 +146,15 @@ def measure_of(key: str) -> tuple[str | None, str]:
     >>> measure_of("党组织特色活动")
     (None, '党组织特色活动')
     """
-    concept = tag_concept(key)
-    word = next((e.split(": ", 1)[1] for e in concept.evidence if e.startswith("measure ") and ": " in e), None)
-    if concept.measure is None or word is None or word not in key:
-        return concept.family, key
-    canonical = default_dictionary().measures[concept.measure].words[0]
+    measure, family, word = measure_and_family(key)
+    if measure is None or word is None or word not in key:
+        return family, key
+    canonical = default_dictionary().measures[measure].words[0]
     end = key.rfind(word) + len(word)
-    return concept.family, key[: end - len(word)] + canonical + key[end:]
+    return family, key[: end - len(word)] + canonical + key[end:]
 
 
+@lru_cache(maxsize=1 << 20)
 def _measure_code(key: str) -> int:
     family = measure_of(key)[0]
     return -1 if family is None else _family_codes()[family]
