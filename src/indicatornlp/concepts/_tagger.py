@@ -30,7 +30,7 @@ from ._dictionary import COUNTABLE, Dictionary, Measure, default_dictionary, gap
 __all__ = ["concept_name", "object_phrase", "tag_concept", "target_form"]
 
 _DECORATION = re.compile(r"^(?:指标\s*\d+\s*[:：.．、]?\s*|【[^】]{0,6}】|[★☆▲△●○◆◇■□※*#＊\-—·•]+|其中[:：]?)")
-_EDGES = " \t:：;；,，。、"
+_EDGES = " \t:：;；,，。、等"  # and a trailing 等 (etc.): 开展…重要活动等 counts 活动
 _BRACKET = re.compile(r"[(（\[【]([^()（）\[\]【】]*)[)）\]】]")
 _MARKS = re.compile(r"[≥≤<>=＞＜≧≦*＊xX×?？\d.\s~\-]+")
 # a target written at the end of a name: a comparator and a number or template mark (…人口数≥**人), or a percentage
