@@ -7,7 +7,9 @@ Inputs (all inside the repository; nothing is fetched):
   data/corpus/pages/rows.jsonl, data/corpus/code/filled.jsonl, data/corpus/code/library.jsonl
   tests/fixtures/seed_rows.json       every indicator row of the 9 seed projects (built without it when absent)
   data/annotated/reviews.tsv          the reviewer's decisions: correct / assign / exclude, each with a reason
-  data/annotated/concepts.tsv         id -> concept id (rows that measure the same thing share one)
+  data/annotated/concepts.tsv         the first annotation pass: id -> family, concept, unsure, admissible (every row)
+  data/annotated/concepts-pass2.tsv   the blind second pass over a sample: checked, and its agreement with the first
+                                      pass (pairwise, family and concept level) written into the README counts
   data/annotated/README.md            its block between the ``counts`` markers is regenerated
 
 The output is a pure function of the inputs: ids come from positions in the sources, the split from a fixed
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import collections
 import dataclasses
+import itertools
 import json
 import random
 import re
@@ -64,7 +67,10 @@ FIELDS = (
     "filed_level2",
     "reviewed",
     "note",
+    "family",
     "concept",
+    "unsure",
+    "admissible",
 )
 
 # metadata of the code sources that their rows do not carry (taken from the corpus README and project titles)
@@ -112,6 +118,7 @@ def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 def _record(**values: Any) -> dict[str, Any]:
     record = dict.fromkeys(FIELDS)
+    record.update(unsure=False, admissible=[])
     record.update(values)
     return record
 
@@ -303,23 +310,78 @@ def apply_reviews(rows: list[Row], path: Path) -> None:
         f.update(level1=level1, level2=level2, note=reason if not f["note"] else f"{f['note']}; {reason}")
 
 
-def apply_concepts(rows: list[Row], path: Path) -> None:
-    by_id = {row.id: row for row in rows}
+@dataclasses.dataclass(frozen=True)
+class Gold:
+    """One row of an annotation pass (``concepts.tsv`` or ``concepts-pass2.tsv``)."""
+
+    family: str
+    concept: str
+    unsure: bool
+    admissible: tuple[str, ...]
+
+
+def read_concepts(path: Path, by_id: dict[str, Row]) -> dict[str, Gold]:
+    """An annotation pass, checked: ids, names, dotted ids, a concept inside its family, canonical 二级."""
+    taxonomy = default_taxonomy()
     seen: dict[str, int] = {}
-    for number, (row_id, concept, comment) in _tsv(path, 3):
+    out: dict[str, Gold] = {}
+    for number, (row_id, family, concept, unsure, admissible, _note, name) in _tsv(path, 7):
         where = f"{path}:{number}"
+        if row_id == "id":  # the header row
+            continue
         if row_id in seen:
             raise BuildError(f"{where}: {row_id} already has a concept (line {seen[row_id]})")
         if row_id not in by_id:
             raise BuildError(f"{where}: no row has the id {row_id!r}")
-        if not _one_line(by_id[row_id].fields["name"]).startswith(comment.removesuffix("…")):
-            raise BuildError(f"{where}: {row_id} is named {by_id[row_id].fields['name']!r}, not {comment!r}")
-        if not _CONCEPT.match(concept):
-            raise BuildError(f"{where}: concept {concept!r} is not a dotted lower-case id like satisfaction.served")
+        if not _one_line(by_id[row_id].fields["name"]).startswith(name.removesuffix("…")):
+            raise BuildError(f"{where}: {row_id} is named {by_id[row_id].fields['name']!r}, not {name!r}")
+        for what, value in (("family", family), ("concept", concept)):
+            if not _CONCEPT.match(value):
+                raise BuildError(f"{where}: {what} {value!r} is not a dotted lower-case id like satisfaction.public")
+        if not concept.startswith(family + "."):
+            raise BuildError(f"{where}: concept {concept!r} does not extend its family {family!r}")
+        if unsure not in ("0", "1"):
+            raise BuildError(f"{where}: unsure must be 0 or 1, not {unsure!r}")
+        labels = tuple(label for label in admissible.split(",") if label)
+        if unknown := [label for label in labels if label not in taxonomy.level2_names]:
+            raise BuildError(f"{where}: admissible names {unknown} outside the taxonomy")
         if by_id[row_id].excluded:
             raise BuildError(f"{where}: {row_id} is excluded and cannot carry a concept")
         seen[row_id] = number
-        by_id[row_id].fields["concept"] = concept
+        out[row_id] = Gold(family, concept, unsure == "1", labels)
+    return out
+
+
+def apply_concepts(rows: list[Row], path: Path) -> dict[str, Gold]:
+    """Put the first pass on the rows (family, concept, unsure, admissible); returns it."""
+    by_id = {row.id: row for row in rows}
+    gold = read_concepts(path, by_id)
+    for row_id, g in gold.items():
+        by_id[row_id].fields.update(family=g.family, concept=g.concept, unsure=g.unsure, admissible=list(g.admissible))
+    return gold
+
+
+def _pairs(labels: dict[str, str]) -> set[tuple[str, str]]:
+    groups: dict[str, list[str]] = collections.defaultdict(list)
+    for row_id, label in labels.items():
+        groups[label].append(row_id)
+    return {(a, b) for members in groups.values() for a, b in itertools.combinations(sorted(members), 2)}
+
+
+def agreement(first: dict[str, Gold], second: dict[str, Gold]) -> dict[str, Any]:
+    """Pairwise agreement of two passes on the rows both annotated and neither marked unsure: the second pass
+    scored against the first (precision, recall, F1 of its same-family or same-concept pairs)."""
+    ids = [i for i in second if i in first and not first[i].unsure and not second[i].unsure]
+    out: dict[str, Any] = {"rows": len(ids), "sample": len(second)}
+    for level in ("family", "concept"):
+        a = _pairs({i: getattr(first[i], level) for i in ids})
+        b = _pairs({i: getattr(second[i], level) for i in ids})
+        p = len(a & b) / len(b) if b else 1.0
+        r = len(a & b) / len(a) if a else 1.0
+        out[level] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "pairs": len(a)}
+    same = sum(set(first[i].admissible) == set(second[i].admissible) for i in ids)
+    out["admissible_same"] = same / len(ids) if ids else 1.0
+    return out
 
 
 # ---- the split ---------------------------------------------------------------------------------------
@@ -395,7 +457,9 @@ def _dump(path: Path, records: Iterable[dict[str, Any]]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def counts_block(kept: list[Row], holdout: set[str], excluded: list[Row], split: Split) -> str:
+def counts_block(
+    kept: list[Row], holdout: set[str], excluded: list[Row], split: Split, agreed: dict[str, Any] | None
+) -> str:
     taxonomy = default_taxonomy()
     side: dict[str, collections.Counter[str]] = {"train": collections.Counter(), "holdout": collections.Counter()}
     for row in kept:
@@ -422,6 +486,18 @@ def counts_block(kept: list[Row], holdout: set[str], excluded: list[Row], split:
         f"{len(groups['train']) + len(groups['holdout'])} |"
     )
     concepts = collections.Counter(r.fields["concept"] for r in kept if r.fields["concept"])
+    families = collections.Counter(r.fields["family"] for r in kept if r.fields["family"])
+    unsure = sum(1 for r in kept if r.fields["unsure"])
+    with_set = collections.Counter(
+        "holdout" if r.fields["group"] in holdout else "train" for r in kept if r.fields["admissible"]
+    )
+    outside = sum(
+        1
+        for r in kept
+        if r.fields["admissible"]
+        and r.fields["filed_level2"]
+        and r.fields["filed_level2"] not in r.fields["admissible"]
+    )
     reasons = collections.Counter(
         "correct" if r.fields["filed_level2"] else "assign"
         for r in kept
@@ -430,10 +506,22 @@ def counts_block(kept: list[Row], holdout: set[str], excluded: list[Row], split:
     lines += [
         "",
         f"Labels corrected by review: {reasons['correct']}; assigned to rows filed without a category: "
-        f"{reasons['assign']}. Concepts: {len(concepts)} ids over {sum(concepts.values())} rows.",
+        f"{reasons['assign']}.",
         "",
-        COUNTS_END,
+        f"Concepts (first pass): {len(families)} families and {len(concepts)} concepts over {sum(concepts.values())} "
+        f"rows, {unsure} unsure. Admissible 二级 sets on {with_set['train']} train and {with_set['holdout']} holdout "
+        f"rows; the filed 二级 lies outside the set on {outside} rows.",
     ]
+    if agreed is not None:
+        f, c = agreed["family"], agreed["concept"]
+        lines += [
+            "",
+            f"Blind second pass: {agreed['sample']} rows, {agreed['rows']} sure in both passes. Pairwise agreement "
+            f"(second pass against the first): family P {f['precision']:.3f} R {f['recall']:.3f} F1 {f['f1']:.3f} "
+            f"({f['pairs']} pairs); concept P {c['precision']:.3f} R {c['recall']:.3f} F1 {c['f1']:.3f} "
+            f"({c['pairs']} pairs); the same admissible set on {agreed['admissible_same']:.1%} of the rows.",
+        ]
+    lines += ["", COUNTS_END]
     return "\n".join(lines)
 
 
@@ -450,7 +538,9 @@ def build(out: Path, *, root: Path = ROOT, log: bool = True) -> dict[str, int]:
     if duplicated := sorted(i for i, n in ids.items() if n > 1):
         raise BuildError(f"duplicate ids: {duplicated[:5]}")
     apply_reviews(rows, annotated / "reviews.tsv")
-    apply_concepts(rows, annotated / "concepts.tsv")
+    first = apply_concepts(rows, annotated / "concepts.tsv")
+    second = annotated / "concepts-pass2.tsv"
+    agreed = agreement(first, read_concepts(second, {r.id: r for r in rows})) if second.exists() else None
 
     kept = [r for r in rows if not r.excluded]
     excluded = [r for r in rows if r.excluded]
@@ -472,7 +562,7 @@ def build(out: Path, *, root: Path = ROOT, log: bool = True) -> dict[str, int]:
     if COUNTS_BEGIN in readme and COUNTS_END in readme:
         head, rest = readme.split(COUNTS_BEGIN, 1)
         tail = rest.split(COUNTS_END, 1)[1]
-        readme = head + counts_block(kept, holdout, excluded, split) + tail
+        readme = head + counts_block(kept, holdout, excluded, split, agreed) + tail
     (out / "README.md").write_text(readme, encoding="utf-8")
 
     summary = {

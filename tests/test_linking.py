@@ -72,11 +72,14 @@ CLEAN_NAMES = [
     pytest.param("受益建档立卡贫困人口数≥**人", "受益建档立卡贫困人口数", id="pages-target-in-name"),
     pytest.param("*资产入股贫困人口满意度( ≥**% )", "资产入股贫困人口满意度", id="pages-asterisk"),
     pytest.param("其中桃树种植面积", "桃树种植面积", id="pages-qizhong"),
-    pytest.param("项目(工程)验收合格率", "项目验收合格率", id="pages-clarifying-bracket"),
+    pytest.param("项目(工程)验收合格率", "项目工程验收合格率", id="pages-clarifying-bracket-kept"),
     pytest.param("服务对象满意度%", "服务对象满意度", id="code-percent-sign"),
     pytest.param("在校生满意度（%）", "在校生满意度", id="code-fullwidth-unit-bracket"),
     pytest.param("【新增】对外开展教材培训场次", "对外开展教材培训场次", id="code-new-tag"),
-    pytest.param("培训（会议）完成率", "培训完成率", id="library-bracket"),
+    pytest.param("培训（会议）完成率", "培训会议完成率", id="library-bracket-kept"),
+    pytest.param("培训人次(县内培训)", "培训人次县内培训", id="issue-13-meaningful-bracket"),
+    pytest.param("结余率(计算方法为:结余数/预算数)", "结余率", id="pages-explanation-dropped"),
+    pytest.param("新建道路(公里)", "新建道路", id="issue-13-unit-is-the-target-form"),
     # the issue and the seeds
     pytest.param("受训学员满意度(%)", "受训学员满意度", id="issue-unit"),
     pytest.param("制作发放《党支部工作手册》", "制作发放党支部工作手册", id="seed-book-title"),
@@ -104,13 +107,14 @@ def test_real_names_are_not_placeholders(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "measure", "compared"),
     [
-        pytest.param("来访外宾是否满意", "satisfaction", "来访外宾满意度", id="question-form"),
-        pytest.param("患者满意率", "satisfaction", "患者满意度", id="rate-form"),
-        pytest.param("干警满意度", "satisfaction.staff", "职工满意度", id="staff-is-not-served"),
-        pytest.param("验收通过率", "pass_rate", "验收合格率", id="pass-rate"),
+        pytest.param("来访外宾是否满意", "satisfaction.public", "来访外宾满意度", id="question-form"),
+        pytest.param("患者满意率", "satisfaction.public", "患者满意度", id="rate-form"),
+        pytest.param("干警满意度", "satisfaction.staff", "干警满意度", id="staff-is-not-served"),
+        pytest.param("验收通过率", "pass_rate.works", "合格率", id="pass-rate"),
         pytest.param("培训班次", "count.events", "培训次数", id="sessions"),
-        pytest.param("资金拨付时效性", "timeliness", "资金拨付及时率", id="issue-13-时效性"),
-        pytest.param("党组织特色活动", None, "党组织特色活动", id="no-measure-word"),
+        pytest.param("资金拨付时效性", "timeliness.funds", "资金拨付及时率", id="issue-13-时效性"),
+        pytest.param("资金使用合规性", "compliance.state", "资金使用合规性", id="issue-13-合规性"),
+        pytest.param("G60科创走廊", None, "G60科创走廊", id="no-measure-word"),
     ],
 )
 def test_measure_of(name: str, measure: str | None, compared: str) -> None:
@@ -133,47 +137,58 @@ def test_link_splits_names_as_normalize_does(text: str, want: tuple[str, str]) -
 
 # ---- linking: the issue's examples and the gold's hard negatives ----------------------------------------
 
-SAME = [
+# the same family: targets a reviewer compares in one column (CONCEPTS.md); their concepts may differ by object
+SAME_FAMILY = [
     pytest.param(["群众满意度", "服务对象满意度", "参训者满意度", "受训学员满意度(%)"], id="issue-satisfaction"),
     pytest.param(["活动开展及时率", "培训开展及时率"], id="issue-timeliness"),
-    pytest.param(["制作发放《党支部工作手册》", "发放党支部工作手册"], id="issue-handbook"),
     pytest.param(["项目(工程)验收合格率", "指标1:工程验收合格率", "设备验收合格率"], id="gold-acceptance"),
     pytest.param(["患者满意率", "来访外宾是否满意", "游客满意度(≥**%)"], id="gold-satisfaction-forms"),
     pytest.param(["项目完成时间", "任务完成时间", "项目完成时限"], id="gold-completion-date"),
     pytest.param(["政策知晓率", "人才政策知晓率"], id="gold-awareness"),
     pytest.param(["补助资金拨付及时率", "补助资金拨付时效性"], id="issue-13-时效性-及时率"),
+    pytest.param(["资金拨付时限", "资金拨付时间"], id="issue-13-时限-时间"),
+    pytest.param(["补助资金拨付及时率", "奖补资金拨付 11月底前到位"], id="issue-13-measure-in-the-target"),
+]
+
+# one concept: the same measure on the same object, in any wording (the concept level of CONCEPTS.md)
+SAME_CONCEPT = [
+    pytest.param(["群众满意度", "服务对象满意度", "人民群众满意度"], id="generic-satisfaction"),
+    pytest.param(["参训者满意度", "受训学员满意度(%)", "技术培训对象满意度"], id="training-satisfaction"),
+    pytest.param(["资金支付及时率", "资金支付时效性"], id="issue-13-时效性-及时率"),
+    pytest.param(["资金使用合规率 100%", "资金使用合规性 ≥95%", "经费支出合规性 ≥98%"], id="issue-13-合规率-合规性"),
+    pytest.param(["补贴应发尽发率", "补贴发放率"], id="issue-13-应发尽发率-发放率"),
+    pytest.param(["补助发放及时率", "奖补资金拨付 11月底前到位"], id="issue-13-subsidy-on-time-in-the-target"),
+    pytest.param(["培训班次", "培训场次", "举办培训期数"], id="rule-23-training-sessions"),
+    pytest.param(["制作发放《党支部工作手册》", "发放党支部工作手册"], id="issue-handbook"),
 ]
 
 APART = [
     pytest.param("培训人次", "培训学员对培训效果满意度", id="gold-participants-vs-satisfaction"),
     pytest.param("培训人次", "培训满意度", id="issue-hard-negative"),
     pytest.param("政策知晓率", "群众满意度", id="gold-awareness-vs-satisfaction"),
-    pytest.param(
-        "干警满意度",
-        "群众满意度",
-        id="gold-staff-vs-served",
-        marks=pytest.mark.xfail(strict=True, reason="the shared ending 满意度 outweighs the staff measure class"),
-    ),
+    pytest.param("干警满意度", "群众满意度", id="gold-staff-vs-served"),
     pytest.param("项目完成时间", "补贴期限", id="gold-deadline-vs-period"),
     pytest.param("活动开展及时率", "党组织特色活动", id="gold-timeliness-vs-activities"),
     pytest.param("预算执行率", "成本控制率", id="gold-execution-vs-cost-control"),
-    pytest.param(
-        "资金支付及时率",
-        "活动开展及时率",
-        id="gold-payment-vs-activity-timeliness",
-        marks=pytest.mark.xfail(strict=True, reason="same ending 及时率: telling them apart needs the meaning"),
-    ),
-    pytest.param(
-        "培训人员合格率",
-        "验收合格率",
-        id="gold-training-vs-acceptance-pass-rate",
-        marks=pytest.mark.xfail(strict=True, reason="same ending 合格率: telling them apart needs the meaning"),
-    ),
+    pytest.param("资金支付及时率", "活动开展及时率", id="gold-payment-vs-activity-timeliness"),
+    pytest.param("培训人员合格率", "验收合格率", id="gold-training-vs-acceptance-pass-rate"),
+    pytest.param("资金支付及时率", "项目完工及时率", id="issue-13-funds-vs-works-on-time"),
+    pytest.param("培训考核合格率", "工程验收合格率", id="issue-13-training-vs-acceptance"),
+    pytest.param("培训人次", "宣传活动参与人次", id="concepts-trained-vs-attending"),
+    pytest.param("新建道路(公里)", "新建护坡工程(处)", id="concepts-case-8-length-vs-items"),
+    pytest.param("奖补资金兑付率", "奖补资金当年兑付率", id="concepts-rule-42"),
 ]
 
 
-@pytest.mark.parametrize("names", SAME)
-def test_same_measure_is_one_cluster(names: list[str]) -> None:
+@pytest.mark.parametrize("names", SAME_FAMILY)
+def test_same_family(names: list[str]) -> None:
+    linkage = link(names)
+    families = {c.family for c in linkage.clusters}
+    assert len(families) == 1 and None not in families, [(c.representative, c.family) for c in linkage.clusters]
+
+
+@pytest.mark.parametrize("names", SAME_CONCEPT)
+def test_same_concept_is_one_cluster(names: list[str]) -> None:
     linkage = link(names)
     assert _groups(linkage) == {frozenset(range(len(names)))}
 
@@ -192,13 +207,16 @@ def test_mixed_list_clusters_by_measure() -> None:
         "参训者满意度 ≥90%",
     ]
     linkage = link(names)
-    assert _groups(linkage) == {frozenset({0, 2, 4}), frozenset({1}), frozenset({3})}
+    # the trainees' satisfaction rates the training: one family with the public's, another concept (rule 33)
+    assert _groups(linkage) == {frozenset({0, 2}), frozenset({4}), frozenset({1}), frozenset({3})}
     satisfaction = next(c for c in linkage.clusters if 0 in c.members)
-    assert satisfaction.representative in {"群众满意度", "服务对象满意度", "参训者满意度"}
+    assert satisfaction.representative in {"群众满意度", "服务对象满意度"}
+    assert (satisfaction.family, satisfaction.concept) == ("satisfaction.public", None)
+    assert next(c for c in linkage.clusters if 4 in c.members).family == "satisfaction.public"
     assert satisfaction.spread["unit"] == "%"
     assert satisfaction.spread["comparator"] is Comparator.GE
     assert (satisfaction.spread["min"], satisfaction.spread["median"], satisfaction.spread["max"]) == (
-        Decimal(90),
+        Decimal(95),
         Decimal(95),
         Decimal(95),
     )
@@ -329,7 +347,7 @@ def test_no_chaining_every_member_reaches_its_centre() -> None:
     linkage = link(names)
     checked = 0
     for cluster in linkage.clusters:
-        if len(cluster.members) < 2:
+        if len(cluster.members) < 2 or cluster.concept is not None:  # a concept id links whatever the wording
             continue
         centre = next(m for m in cluster.members if clean_name(names[m]) == cluster.representative)
         for member in cluster.members:
@@ -365,26 +383,30 @@ def test_small_blocks_give_the_same_linkage() -> None:
 
 # ---- the annotated gold ---------------------------------------------------------------------------------
 
-# Recorded with the shipped defaults (threshold 65) on data/annotated: train F1 0.64 (P 0.77, R 0.55),
-# holdout F1 0.68 (P 0.85, R 0.56).  A regression below these floors fails.
-GOLD_FLOORS = {"train": 0.62, "holdout": 0.64}
+# Recorded with the shipped defaults (threshold 75, data/concepts.toml) on data/annotated, every row but the unsure:
+# train concept F1 0.564 (P 0.52, R 0.61), family F1 0.747 (P 0.85, R 0.67; the indicator library's rows, train
+# only, have no target and mostly no measure word); holdout concept F1 0.364 (11 gold pairs), family F1 0.675
+# (P 0.61, R 0.75).  A regression below these floors fails.
+GOLD_FLOORS = {"train": (0.54, 0.72), "holdout": (0.33, 0.65)}
 
 
 @pytest.mark.parametrize("split", ["train", "holdout"])
 def test_gold_f1_floor(split: str) -> None:
     from indicatornlp.annotated import default_annotated_dir, read_annotated
 
-    examples = [e for e in read_annotated(default_annotated_dir() / split) if e.concept]
-    assert len(examples) > 50, "the annotated data should carry concepts"
+    examples = read_annotated(default_annotated_dir() / split)
+    assert all(e.concept and e.family for e in examples), "every annotated row carries a family and a concept"
     result = evaluate_linking(examples)
-    assert result["f1"] >= GOLD_FLOORS[split], result
+    concept, family = GOLD_FLOORS[split]
+    assert result["f1"] >= concept and result["family"]["f1"] >= family, result
+    assert result["rows"] == sum(1 for e in examples if not e.unsure)
 
 
 def test_evaluate_linking_counts_pairs() -> None:
     rows = [
         {"name": "群众满意度", "concept": "satisfaction"},
         {"name": "服务对象满意度", "concept": "satisfaction"},
-        {"name": "培训满意度", "concept": "satisfaction"},
+        {"name": "人民群众满意度", "concept": "satisfaction"},
         {"name": "培训人次", "concept": "participants"},
         {"name": "培训学员人次", "concept": "participants"},
         {"name": "党组织特色活动", "concept": None},  # no concept: not evaluated
@@ -418,11 +440,12 @@ def test_library_typical_target_and_outliers() -> None:
         {"name": "党组织特色活动", "target": ">=30 场", "source": "a.pdf", "level2": "数量指标"},
     ]
     library = build_library(rows)
-    top = library[0]
+    assert [r["family"] for r in library] == ["count.events", "satisfaction.public"]  # by family, then concept
+    top = library[1]
     assert (top["name"], top["level2"], top["filings"], top["indicators"]) == ("群众满意度", "服务对象满意度指标", 5, 6)
     assert top["typical_target"] == "≥95%"
     assert top["outliers"] == "≥60% (d.pdf); ≤95% (e.pdf)"
-    assert library[1]["name"] == "党组织特色活动" and library[1]["outliers"] == ""
+    assert library[0]["name"] == "党组织特色活动" and library[0]["outliers"] == ""
 
 
 # ---- files and the CLI ----------------------------------------------------------------------------------
@@ -494,7 +517,9 @@ def test_cli_link(tmp_path: Path) -> None:
     assert {(r["name_a"], r["name_b"]) for r in links} >= {("群众满意度", "服务对象满意度")}
     with (tmp_path / "c.csv").open(encoding="utf-8-sig") as handle:
         members = list(csv.DictReader(handle))
-    assert len(members) == 4 and len({m["cluster"] for m in members}) == 2
+    # 群众满意度 and 服务对象满意度 are one concept; 参训者满意度 rates the training (rule 33): another concept
+    assert len(members) == 4 and len({m["cluster"] for m in members}) == 3
+    assert {m["family"] for m in members} == {"satisfaction.public", "count.people.trained"}
 
 
 def test_cli_link_seeds_in_every_format(tmp_path: Path) -> None:
@@ -516,13 +541,14 @@ def test_cli_library(tmp_path: Path) -> None:
     with out.open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 1
-    assert rows[0]["level2"] == "服务对象满意度指标" and rows[0]["filings"] == "3"
-    assert rows[0]["typical_target"] == "≥95%"
+    assert rows[0]["level2"] == "服务对象满意度指标" and rows[0]["filings"] == "2"
+    assert (rows[0]["family"], rows[0]["concept"]) == ("satisfaction.public", "")
+    assert rows[0]["typical_target"] == "≥77.5%"
     # Chinese headers by default, for the reviewers who open it in a spreadsheet
     assert CliRunner().invoke(cli, args).exit_code == 0
     with out.open(encoding="utf-8-sig") as handle:
         (row,) = list(csv.DictReader(handle))
-    assert row["二级指标"] == "服务对象满意度指标" and row["项目数"] == "3" and row["典型指标值"] == "≥95%"
+    assert row["二级指标"] == "服务对象满意度指标" and row["项目数"] == "2" and row["典型指标值"] == "≥77.5%"
 
 
 def test_cli_link_threshold_out_of_range(tmp_path: Path) -> None:
@@ -572,4 +598,5 @@ def test_cli_evaluate_linking() -> None:
     assert result.exit_code == 0, result.output
     scores = json.loads(result.stdout)
     assert scores["threshold"] == DEFAULT_THRESHOLD
-    assert scores["f1"] >= GOLD_FLOORS["holdout"]
+    assert scores["f1"] >= GOLD_FLOORS["holdout"][0] and scores["family"]["f1"] >= GOLD_FLOORS["holdout"][1]
+    assert scores["agreement"]["rows"] > 50 and scores["agreement"]["family"]["f1"] > 0.5

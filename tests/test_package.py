@@ -30,6 +30,7 @@ LAYERS = {
     "targets": 2,
     "inputs": 3,
     "annotated": 3,
+    "concepts": 3,
     "readers": 3,
     "model": 4,
     "rules": 5,

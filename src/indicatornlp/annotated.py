@@ -7,8 +7,10 @@ the taxonomy raises ``AnnotationError`` naming ``file:line`` (an unknown label l
 >>> sorted({e.split for e in examples})
 ['holdout', 'train']
 >>> e = next(e for e in examples if e.id == "songjiang-jiguan-2023#1.06")
->>> (e.name, e.target_raw, e.level1, e.level2, e.concept)
-('群众满意度', '>=95%', '满意度指标', '服务对象满意度指标', 'satisfaction.served')
+>>> (e.name, e.target_raw, e.level1, e.level2)
+('群众满意度', '>=95%', '满意度指标', '服务对象满意度指标')
+>>> (e.family, e.admissible, e.unsure)
+('satisfaction.public', ('服务对象满意度指标',), False)
 >>> e = next(e for e in examples if e.name == "局级干部体检费 1500 元/人")
 >>> (e.filed_level2, e.level2, e.corrected)
 ('数量指标', '经济成本指标', True)
@@ -26,7 +28,10 @@ from typing import Any
 from .errors import AnnotationError
 from .taxonomy import default_taxonomy
 
-__all__ = ["Example", "default_annotated_dir", "read_annotated"]
+__all__ = ["Example", "default_annotated_dir", "read_annotated", "read_second_pass"]
+
+SECOND_PASS = "concepts-pass2.tsv"
+"""The blind second annotation pass, beside train/ and holdout/ (see data/annotated/README.md)."""
 
 SPLITS = ("train", "holdout")
 
@@ -42,10 +47,11 @@ _OPTIONAL_STR = (
     "filed_level1",
     "filed_level2",
     "note",
+    "family",
     "concept",
 )
-_OPTIONAL_BOOL = ("legacy", "reviewed")
-_FIELDS = (*_REQUIRED, *_OPTIONAL_STR, *_OPTIONAL_BOOL, "year")
+_OPTIONAL_BOOL = ("legacy", "reviewed", "unsure")
+_FIELDS = (*_REQUIRED, *_OPTIONAL_STR, *_OPTIONAL_BOOL, "year", "admissible")
 _CONCEPT = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
 _FIX = "fix the line, or run scripts/build_annotated.py if the file is generated"
 
@@ -67,7 +73,15 @@ class Example:
     group: str
     """The source filing (page or file + project): rows of one group never sit on both sides of a split."""
     concept: str | None = None
-    """Rows that measure the same thing share a concept id (``satisfaction.served``)."""
+    """Rows that measure the same thing share a concept id: the family plus the object class
+    (``satisfaction.public.training``; the scheme of CONCEPTS.md)."""
+    family: str | None = None
+    """The kind of measure: rows whose targets a reviewer would compare share it (``satisfaction.public``)."""
+    unsure: bool = False
+    """The annotator could not tell the family or concept: left out of linking scores."""
+    admissible: tuple[str, ...] = ()
+    """The 二级 a careful reviewer may defend for the row, judged blind to the filed label and to any model (empty:
+    not judged)."""
     source: str = ""
     """URL or file/repository path of the filing."""
     region: str | None = None
@@ -121,6 +135,38 @@ def default_annotated_dir() -> Path:
         "no annotated data found (neither indicatornlp/annotated in the package nor data/annotated in a checkout)",
         hint="reinstall the package, or pass the directory explicitly",
     )
+
+
+def read_second_pass(root: str | Path | None = None) -> list[dict[str, Any]]:
+    """The blind second annotation pass (``concepts-pass2.tsv`` of ``root``, default the shipped annotated data):
+    one mapping per row with ``id``, ``family``, ``concept``, ``unsure`` and ``admissible``; empty when the file is
+    not there.  ``linking.evaluation.agreement`` compares it with the first pass on the rows' pairs.
+
+    >>> rows = read_second_pass()
+    >>> len(rows) >= 0.2 * len(read_annotated(default_annotated_dir())), sorted(rows[0])
+    (True, ['admissible', 'concept', 'family', 'id', 'unsure'])
+    """
+    path = Path(root if root is not None else default_annotated_dir()) / SECOND_PASS
+    if not path.is_file():
+        return []
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#") or line.startswith("id\t"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 7:
+            raise AnnotationError(f"{path}:{number}", f"expected 7 tab-separated cells, found {len(cells)}", hint=_FIX)
+        row_id, family, concept, unsure, admissible = cells[:5]
+        out.append(
+            {
+                "id": row_id,
+                "family": family,
+                "concept": concept,
+                "unsure": unsure == "1",
+                "admissible": tuple(a for a in admissible.split(",") if a),
+            }
+        )
+    return out
 
 
 def read_annotated(path: str | Path) -> list[Example]:
@@ -192,12 +238,27 @@ def _parse_line(text: str, where: str, *, split: str | None, path: str, line: in
     _check_label(record["level1"], record["level2"], where, what="")
     if record.get("filed_level1") is not None or record.get("filed_level2") is not None:
         _check_label(record.get("filed_level1"), record.get("filed_level2"), where, what="filed ")
-    concept = record.get("concept")
-    if concept is not None and not _CONCEPT.match(concept):
+    for key in ("family", "concept"):
+        value = record.get(key)
+        if value is not None and not _CONCEPT.match(value):
+            raise AnnotationError(
+                where, f"{key} {value!r} is not a dotted lower-case id", hint="write it like satisfaction.public"
+            )
+    family, concept = record.get("family"), record.get("concept")
+    if family is not None and concept is not None and not concept.startswith(family + "."):
+        raise AnnotationError(where, f"concept {concept!r} does not extend its family {family!r}", hint=_FIX)
+    admissible = record.get("admissible") or []
+    if not isinstance(admissible, list) or not all(isinstance(x, str) for x in admissible):
+        raise AnnotationError(where, f"field 'admissible' must be a list of 二级 names, not {admissible!r}", hint=_FIX)
+    taxonomy = default_taxonomy()
+    if unknown := [x for x in admissible if x not in taxonomy.level2_names]:
         raise AnnotationError(
-            where, f"concept {concept!r} is not a dotted lower-case id", hint="write it like satisfaction.served"
+            where,
+            f"admissible 二级 {unknown[0]!r} is not in the taxonomy",
+            hint=f"allowed: {', '.join(taxonomy.level2_names)}",
         )
     fields = {k: record[k] for k in _FIELDS if k in record}
+    fields["admissible"] = tuple(admissible)
     fields.setdefault("target_raw", None)
     return Example(**fields, split=split, path=path, line=line)
 

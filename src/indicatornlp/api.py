@@ -17,11 +17,18 @@ What comes back (``Normalized``):
 
 - ``level1``/``level2``: the filed category when it is a valid one (``canonical_category``), else the prediction.
   A filing that gives only the 一级 gets the most probable 二级 under that 一级.
-- ``predicted_*``, ``confidence``, ``alternatives``: the model's reading of the name and target.
-- ``mismatch``: a filed 二级 differs from the predicted one and the model's confidence is at least
-  ``MISMATCH_CONFIDENCE`` (0.8).  In grouped cross-validation the shipped model's predictions at that confidence or
-  above (a third of them) are right 87 % of the time, against 63 % overall (its card, ``cv.accuracy_at_confidence``):
-  below it, disagreeing with the filer is mostly noise.
+- ``predicted_*``, ``confidence``, ``alternatives``: the model's reading of the name and target (probabilities
+  calibrated out of fold: the card's ``calibration.temperature``).
+- ``measure``, ``family``, ``concept``, ``evidence``: what the concept dictionary reads the row as
+  (``indicatornlp.concepts.tag_concept`` of the name, the target and the project); all ``None`` / empty when it
+  knows no measure.
+- ``admissible``: the 二级 a careful reviewer may defend for the row (``model.validation.admissible_set``: the
+  prediction, the labels the model gives at least the card's ``share``, and the dictionary's labels it gives at least
+  ``dictionary_share``).
+- ``mismatch``: the filed 二级 lies outside ``admissible`` and the model is confident it is wrong: it gives the filed
+  label at most the card's ``limit`` (a confidence of at least ``1 - limit`` that the label is wrong; override it
+  with ``mismatch_threshold``).  The thresholds were chosen on out-of-fold predictions of the training data for the
+  most precise A101 that finds half of the rows filed outside the annotated admissible set.
 - ``target``: ``parse_target`` in the context of the name: a bare number (0, or above 1 and at most 100) for a
   rate (a name ending in 率, 满意度, 占比, 比例, 比重, or ``(%)``) gets unit ``%`` and flag ``unit_inferred``; an
   Excel serial for a 时间/日期 indicator becomes a DEADLINE with flag ``excel_serial``.
@@ -41,9 +48,11 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .concepts import tag_concept
 from .errors import IndicatorNLPError
 from .inputs import Item, read_input
 from .model import Model, clean_name, default_model, load_model
+from .model.validation import admissible_set
 from .records import Filing, Indicator, Normalized, Target, TargetKind
 from .rules import indicator_findings
 from .rules.filing import MODEL_OFF
@@ -61,8 +70,10 @@ __all__ = [
     "target_in_context",
 ]
 
-MISMATCH_CONFIDENCE = 0.8
-"""The model's confidence from which a filed 二级 that differs from the prediction is a ``mismatch``."""
+MISMATCH_CONFIDENCE = 0.95
+"""The confidence that a filed 二级 is wrong (1 - the model's probability of it) from which a label outside the
+admissible set is a ``mismatch``, for a model whose card records no calibration; a calibrated model uses
+``1 - calibration["limit"]``."""
 
 # a name that ends so is a rate: a bare number in its target is a percentage
 _RATE = re.compile(r"(?:率|满意度|占比|比例|比重)(?:[(（][^)）]*[)）])?$|[(（]%[)）]$")
@@ -144,7 +155,8 @@ def _per_unit(name: str, target: Target) -> Target:
 class Normalizer:
     """Normalize indicators with one model (``None``: the shipped default, loaded on first use).
 
-    ``mismatch_threshold``: the confidence from which a filed 二级 that differs from the prediction is a mismatch.
+    ``mismatch_threshold``: the confidence that a filed 二级 is wrong from which a label outside the admissible set is
+    a mismatch (``None``: the model card's calibration).
 
     >>> Normalizer().normalize_many(["培训人次 ≥100人次", "活动开展及时率 及时"])[1].level2
     '时效指标'
@@ -154,7 +166,7 @@ class Normalizer:
         self,
         model: Model | str | os.PathLike[str] | None = None,
         *,
-        mismatch_threshold: float = MISMATCH_CONFIDENCE,
+        mismatch_threshold: float | None = None,
     ) -> None:
         self._model = load_model(model) if isinstance(model, str | os.PathLike) else model
         """The model given, or ``None`` for the shipped one (``default_model()``, the process' one copy)."""
@@ -227,6 +239,13 @@ class Normalizer:
             findings = tuple(dataclasses.replace(f, source=item.source) for f in findings)
         return dataclasses.replace(result, id=item.id, source=item.source, findings=findings)
 
+    def _threshold(self, model: Model) -> float:
+        if self.mismatch_threshold is not None:
+            return self.mismatch_threshold
+        if model.card.get("calibration"):
+            return 1.0 - float(model.calibration["limit"])
+        return MISMATCH_CONFIDENCE
+
     def _normalize_keys(self, keys: Sequence[_Key]) -> list[Normalized]:
         names = [clean_name(name) for name, *_ in keys]
         # the model reads only the name and the target: one row per distinct pair
@@ -236,14 +255,16 @@ class Normalizer:
                 rows.setdefault((name, key[1]), len(rows))
         probabilities = np.zeros((0, 0))
         predictions = []
+        model = None
         if rows:
             model = self.model
             probabilities = model.predict_proba(list(rows))
             predictions = model.predictions(probabilities)
         out = []
-        for name, (raw, target_raw, level1, level2, year) in zip(names, keys, strict=True):
+        for name, (raw, target_raw, level1, level2, year, project) in zip(names, keys, strict=True):
             k = rows.get((name, target_raw))
             prediction = predictions[k] if k is not None else None
+            concept = tag_concept(name, target_raw, project)
             category = canonical_category(level1, level2) if (level1 or level2) else None
             filed1 = category.level1 if category else None
             filed2 = category.level2 if category else None
@@ -263,16 +284,30 @@ class Normalizer:
                 "filed_level1": filed1,
                 "filed_level2": filed2,
                 "legacy": bool(category and category.legacy),
+                "measure": concept.measure,
+                "family": concept.family,
+                "concept": concept.concept,
+                "evidence": concept.evidence,
+                "admissible": concept.admissible,
             }
-            if prediction is not None:
+            if prediction is not None and model is not None and k is not None:
+                row = probabilities[k]
+                settings = model.calibration
+                admissible = admissible_set(
+                    row,
+                    model.labels,
+                    concept.admissible,
+                    share=float(settings["share"]),
+                    dictionary_share=float(settings["dictionary_share"]),
+                )
+                filed_p = float(row[model.labels.index(filed2)]) if filed2 in model.labels else 0.0
                 fields.update(
                     predicted_level1=prediction.level1,
                     predicted_level2=prediction.level2,
                     confidence=prediction.probability,
                     alternatives=prediction.alternatives,
-                    mismatch=bool(
-                        filed2 and prediction.level2 != filed2 and prediction.probability >= self.mismatch_threshold
-                    ),
+                    admissible=admissible,
+                    mismatch=bool(filed2 and filed2 not in admissible and 1.0 - filed_p >= self._threshold(model)),
                 )
             n = Normalized(**fields)
             if findings := indicator_findings(n):
@@ -289,12 +324,12 @@ class Normalizer:
         return labels[max(children, key=lambda j: row[j])]
 
 
-_Key = tuple[str, str, str | None, str | None, int | None]
+_Key = tuple[str, str, str | None, str | None, int | None, str | None]
 
 
 def _key(item: Item) -> _Key:
     """What the result depends on: the same key gives the same ``Normalized`` (placed by its id and source)."""
-    return (item.name, item.target, item.level1, item.level2, item.year)
+    return (item.name, item.target, item.level1, item.level2, item.year, item.project)
 
 
 def _run_keys(normalizer: Normalizer, keys: Sequence[_Key]) -> list[Normalized]:
@@ -342,28 +377,34 @@ def normalize_filings(
 ) -> tuple[list[list[Normalized]], str | None]:
     """``normalize_filing`` for several filings at once: one model call per budget year, not one per filing."""
     if model is False:
-        return [[_plain(ind, f.year) for ind in f.indicators] for f in filings], MODEL_OFF
+        return [[_plain(ind, f.year, f.project) for ind in f.indicators] for f in filings], MODEL_OFF
     try:
         normalizer = Normalizer(default_model() if model is None else model)
         out: list[list[Normalized]] = [[] for _ in filings]
         for year in dict.fromkeys(f.year for f in filings):
             chosen = [i for i, f in enumerate(filings) if f.year == year]
-            rows = normalizer.normalize_many([ind for i in chosen for ind in filings[i].indicators], year=year)
+            items = [
+                read_input(ind, position=k, action="normalize")._replace(project=filings[i].project)
+                for i in chosen
+                for k, ind in enumerate(filings[i].indicators)
+            ]
+            rows = normalizer.normalize_many(items, year=year)
             start = 0
             for i in chosen:
                 count = len(filings[i].indicators)
                 out[i] = list(rows[start : start + count])
                 start += count
     except (ImportError, IndicatorNLPError) as err:
-        plain = [[_plain(ind, f.year) for ind in f.indicators] for f in filings]
+        plain = [[_plain(ind, f.year, f.project) for ind in f.indicators] for f in filings]
         return plain, str(err) or type(err).__name__
     return out, None
 
 
-def _plain(ind: Indicator, year: int | None) -> Normalized:
+def _plain(ind: Indicator, year: int | None, project: str | None = None) -> Normalized:
     category = canonical_category(ind.level1_raw, ind.level2_raw)
     level1 = category.level1 if category else None
     level2 = category.level2 if category else None
+    concept = tag_concept(clean_name(ind.name), ind.target_raw, project)
     return Normalized(
         raw=ind.name,
         name=normalize_text(ind.name),
@@ -374,4 +415,9 @@ def _plain(ind: Indicator, year: int | None) -> Normalized:
         filed_level2=level2,
         legacy=bool(category and category.legacy),
         source=str(ind.position) if ind.position else None,
+        measure=concept.measure,
+        family=concept.family,
+        concept=concept.concept,
+        evidence=concept.evidence,
+        admissible=concept.admissible,
     )

@@ -288,6 +288,8 @@ def tag(
 # ---- library -------------------------------------------------------------------------------------------------
 
 LIBRARY_COLUMNS = (
+    "family",
+    "concept",
     "name",
     "level2",
     "filings",
@@ -346,11 +348,12 @@ def library(
 
     Entries used in fewer than ``min_filings`` filings are left out.
 
-    >>> lib = library("data/filings/songjiang-zuzhibu-2022.md", min_filings=2)
+    >>> seeds = ["data/filings/songjiang-zuzhibu-2022.md", "data/filings/songjiang-jiguan-2023.txt"]
+    >>> lib = library(seeds, min_filings=2)
     >>> lib
-    Library(4 entries from 1 files, 0 failed)
-    >>> lib[0]["name"], lib[0]["filings"], lib[0]["typical_target"]
-    ('使用者满意度', 2, '=100%')
+    Library(1 entries from 2 files, 0 failed)
+    >>> lib[0]["family"], lib[0]["name"], lib[0]["filings"], lib[0]["typical_target"]
+    ('timeliness.services', '活动开展及时率', 3, '及时')
     """
     from .linking import DEFAULT_THRESHOLD, build_library
 

@@ -39,6 +39,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "id": ("id",),
     "source": ("source", "source_url", "path", "file"),
     "year": ("year", "年度"),
+    "project": ("project", "项目名称"),
 }
 """The keys of a mapping that give each field, in order of preference (English first, then the filing's headers)."""
 
@@ -62,6 +63,8 @@ class Item(NamedTuple):
     """Where an ``Indicator`` sits in its filing."""
     record: Normalized | None = None
     """The ``Normalized`` record given, for callers that reuse what it already knows."""
+    project: str | None = None
+    """项目名称: context for what a placeholder name (项目, 工程) or a generic satisfaction measures."""
 
 
 def _text(value: object) -> str | None:
@@ -126,9 +129,16 @@ def read_input(
     ...
     indicatornlp.errors.InputError: [E010] item 1: cannot link a int — give a name, 'name target', ...
     """
+    if isinstance(item, Item):  # already read (normalize_filings gives items with their project)
+        return item._replace(
+            target=_text(target) or "" if target is not None else item.target,
+            level1=level1 if level1 is not None else item.level1,
+            level2=level2 if level2 is not None else item.level2,
+            year=year if year is not None else item.year,
+        )
     where = _where(position)
     given_year: object = None
-    ident = source = stated_level1 = stated_level2 = None
+    ident = source = stated_level1 = stated_level2 = project = None
     place: Position | None = None
     record: Normalized | None = None
     if isinstance(item, str):
@@ -151,6 +161,7 @@ def read_input(
             field_value(item, "source"),
             item.get("year", item.get("年度")),
         )
+        project = field_value(item, "project")
     elif isinstance(item, tuple) and len(item) == 2:
         name, stated = _text(item[0]) or "", _text(item[1])
     elif isinstance(getattr(item, "name", None), str) and hasattr(item, "target_raw"):  # Indicator, Example
@@ -160,6 +171,7 @@ def read_input(
         place = getattr(item, "position", None)
         source = str(place) if place is not None else _text(getattr(item, "source", None))
         ident, given_year = _text(getattr(item, "id", None)), getattr(item, "year", None)
+        project = _text(getattr(item, "project", None))
     else:
         raise InputError(where, f"cannot {action} a {type(item).__name__}", hint=_FORMS)
     if target is not None:
@@ -174,4 +186,5 @@ def read_input(
         source=source,
         position=place,
         record=record,
+        project=project,
     )

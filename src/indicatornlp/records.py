@@ -362,6 +362,37 @@ class Prediction(_Record):
     """Other 二级 labels with their probabilities, most likely first."""
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Concept(_Record):
+    """What an indicator measures, read from the concept dictionary (``data/concepts.toml``).
+
+    A name with no known measure gives ``Concept()``: every field ``None`` and no evidence (never a guess).
+
+    >>> from indicatornlp.concepts import tag_concept
+    >>> c = tag_concept("补助资金拨付", "11月底前到位")
+    >>> c.measure, c.family, c.form, c.level2
+    ('money', 'timeliness.funds', 'date', '时效指标')
+    """
+
+    measure: str | None = None
+    """The measure id (``satisfaction``, ``timeliness``, ``count_people`` …)."""
+    family: str | None = None
+    """The kind of measure with its role and target form (``timeliness.funds``, ``count.people.trained``)."""
+    concept: str | None = None
+    """The family plus the object class (``timeliness.funds.subsidy``); ``None`` when no object class is known."""
+    object: str | None = None
+    """The object class (``roads``, ``training``, ``subsidy`` …), from the name or, for a name that names none,
+    from the project."""
+    form: str | None = None
+    """The target form: ``rate``, ``people``, ``events``, ``items``, ``money``, ``money_per_unit``, ``date`` …"""
+    level2: str | None = None
+    """The 二级 the family points to (its default, or the one its ``when`` words choose)."""
+    admissible: tuple[str, ...] = ()
+    """The 二级 a careful reviewer may defend for this family (``level2`` first)."""
+    evidence: tuple[str, ...] = ()
+    """What the reading rests on: ``measure 及时率``, ``role funds: 资金``, ``form date: 11月底前到位`` …"""
+
+
 @dataclasses.dataclass(frozen=True, slots=True, repr=False)
 class Normalized(_Record):
     """An indicator cleaned, classified and with its target parsed (see ``normalize``)."""
@@ -388,7 +419,18 @@ class Normalized(_Record):
     """The model's probability for ``predicted_level2`` (0 when there was nothing to classify)."""
     alternatives: tuple[tuple[str, float], ...] = ()
     mismatch: bool = False
-    """The filed 二级 differs from a prediction made with confidence."""
+    """The filed 二级 lies outside ``admissible`` and the model is confident that it is wrong (see ``normalize``)."""
+    measure: str | None = None
+    """What the name measures, from the concept dictionary (``satisfaction``, ``timeliness`` …; ``None``: unknown)."""
+    family: str | None = None
+    """The measure's family (``timeliness.funds``); ``None`` when the dictionary knows no measure."""
+    concept: str | None = None
+    """The family plus the object class (``timeliness.funds.subsidy``); ``None`` when not known."""
+    evidence: tuple[str, ...] = ()
+    """The words and the target form the reading rests on (empty when nothing is known)."""
+    admissible: tuple[str, ...] = ()
+    """The 二级 a careful reviewer may defend for the row (the dictionary's set joined with the model's likely
+    labels); ``predicted_level2`` is always in it."""
     findings: tuple[Finding, ...] = ()
     source: str | None = None
     """Where the indicator came from, when known."""
@@ -436,6 +478,10 @@ class Cluster(_Record):
     """Distinct sources of the members."""
     spread: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     """The members' targets: unit, comparator, min, median, max of values."""
+    family: str | None = None
+    """The family its members share (``satisfaction.public``): ``None`` when the concept dictionary knows none."""
+    concept: str | None = None
+    """The concept id that made it (``timeliness.funds.subsidy``): ``None`` for a cluster made by name similarity."""
 
     def __repr__(self) -> str:
         level2 = f", {self.level2}" if self.level2 else ""

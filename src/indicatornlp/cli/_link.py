@@ -46,6 +46,13 @@ def _write_csv(path: str, header: list[str], rows: Iterable[list[Any]]) -> None:
         fail(f"[E500] {path}: cannot write ({err.strerror}) — check the path")
 
 
+_CLUSTER_COLUMNS = ("cluster", "family", "concept", "representative", "level2", "size", "filings", "row")
+
+
+def _sizes(cluster: Any) -> tuple[int, int]:
+    return len(cluster.members), len(cluster.sources)
+
+
 def _linking_options(func: F) -> F:
     options = [
         click.option("--threshold", type=click.FloatRange(0, 100), help="Pair score 0–100 [default: the tuned one]."),
@@ -121,9 +128,9 @@ def link_command(
     if clusters_path:
         _write_csv(
             clusters_path,
-            ["cluster", "representative", "level2", "size", "filings", "row", "name", "target", "source"],
+            [*_CLUSTER_COLUMNS, "name", "target", "source"],
             (
-                [c.id, c.representative, c.level2 or "", len(c.members), len(c.sources), pos, *side(pos)]
+                [c.id, c.family or "", c.concept or "", c.representative, c.level2 or "", *_sizes(c), pos, *side(pos)]
                 for c in linkage.clusters
                 for pos in c.members
             ),
@@ -164,10 +171,11 @@ def library_command(
 ) -> None:
     """Build an indicator library (指标库) from filings or indicator tables (FILE|DIR…): one row per cluster.
 
-    Each row: the representative name, its 二级, how many filings and indicators use it, the typical target
-    (median value with the commonest comparator and unit), the outliers (e.g. "≥60%" where the others ask
-    "≥95%", with their sources) and the commonest variants of the name.  The column headers are in Chinese
-    (指标名称, 二级指标 …; --lang en: name, level2 …).
+    Rows are grouped by family, then concept (data/concepts.toml).  Each row: the family and concept, the
+    representative name, its 二级, how many filings and indicators use it, the typical target (median value with
+    the commonest comparator and unit), the outliers (e.g. "≥60%" where the others ask "≥95%", with their sources)
+    and the commonest variants of the name.  The column headers are in Chinese (指标名称, 二级指标 …; --lang en:
+    name, level2 …).
 
     \b
     Example:

@@ -31,8 +31,13 @@ def _annotated_split(data: str | None, split: str) -> Any:
 @click.option("--no-select", is_flag=True, help="Skip the grouped-CV comparison: default features and parameters.")
 @click.option("--folds", type=click.IntRange(min=0), default=5, show_default=True, help="Grouped-CV folds (0: none).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes for CV.")
+@click.option(
+    "--repeats", type=click.IntRange(min=1), default=5, show_default=True, help="Seeds of the repeated grouped CV."
+)
 @library_errors
-def train_command(data: str | None, output: str, holdout: str | None, no_select: bool, folds: int, jobs: int) -> None:
+def train_command(
+    data: str | None, output: str, holdout: str | None, no_select: bool, folds: int, jobs: int, repeats: int
+) -> None:
     """Train the category model on annotated rows (DATA: a .jsonl file or directory [default: the shipped train/]).
 
     Compares feature sets and parameters by cross-validation grouped by source filing, fits the best on all of
@@ -62,12 +67,23 @@ def train_command(data: str | None, output: str, holdout: str | None, no_select:
         jobs=jobs,
         source=_shown(train_path),
         progress=say,
+        repeats=repeats if folds >= 2 else 1,
     )
     if model.card["selection"]:
         click.echo(format_comparison(model.card["selection"]))
     elif model.card["cv"]:
         cv = model.card["cv"]
         click.echo(f"grouped CV: accuracy {cv['accuracy']:.3f}  macro-F1 {cv['macro_f1']:.3f}  ECE {cv['ece']:.3f}")
+    if model.card.get("cv_repeated"):
+        click.echo(_format_spread(model.card["cv_repeated"]))
+    if model.card.get("cv") and model.card.get("calibration"):
+        cal = model.card["calibration"]
+        a101 = cal.get("a101_out_of_fold", {})
+        click.echo(
+            f"calibration: temperature {cal['temperature']:g}, admissible share {cal['share']:g} (dictionary"
+            f" {cal['dictionary_share']:g}), A101 limit {cal['limit']:g}: out-of-fold A101 precision"
+            f" {a101.get('precision', 0):.3f} recall {a101.get('recall', 0):.3f}"
+        )
     if model.card["holdout"]:
         h = model.card["holdout"]
         click.echo(
@@ -76,6 +92,14 @@ def train_command(data: str | None, output: str, holdout: str | None, no_select:
         )
     written = model.save(output)
     click.echo(f"wrote {written} and {written.with_suffix('.json')}")
+
+
+def _format_spread(repeated: Any) -> str:
+    """The repeated grouped CV as mean ± standard deviation [min–max] per score."""
+    lines = [f"repeated grouped CV ({len(repeated['seeds'])} seeds, {repeated['splitter']}):"]
+    for key, s in repeated["spread"].items():
+        lines.append(f"  {key:<20} {s['mean']:.3f} ± {s['std']:.3f}  [{s['min']:.3f}–{s['max']:.3f}]")
+    return "\n".join(lines)
 
 
 def _shown(path: Any) -> str:
@@ -98,45 +122,98 @@ def _shown(path: Any) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @click.option("--linking", is_flag=True, help="Score link() against the rows' concepts instead of the model.")
 @click.option("--threshold", type=click.FloatRange(0, 100), default=None, help="With --linking: the pair score.")
+@click.option("--cv", is_flag=True, help="Repeated grouped CV of the model's configuration on DATA [default: train/].")
+@click.option("--seeds", type=click.IntRange(min=1), default=5, show_default=True, help="With --cv: the seeds.")
 @library_errors
 def evaluate_command(
-    data: str | None, model_path: str | None, plot: str | None, as_json: bool, linking: bool, threshold: float | None
+    data: str | None,
+    model_path: str | None,
+    plot: str | None,
+    as_json: bool,
+    linking: bool,
+    threshold: float | None,
+    cv: bool,
+    seeds: int,
 ) -> None:
     """Score the category model on annotated rows (DATA [default: the shipped holdout/]).
 
-    Prints accuracy, macro-F1, the per-class precision/recall/F1 table and the confusion matrix.  With
-    ``--linking``: pairwise precision/recall/F1 and cluster purity of ``link`` on the rows with a concept.
+    Prints the filed-label accuracy, accuracy, macro-F1 and 一级 accuracy, the admissible accuracy (the prediction
+    inside the annotated defensible set), A101's precision and recall against the rows filed outside that set, the
+    per-class table and the confusion matrix.  With ``--linking``: pairwise precision/recall/F1 of ``link`` at
+    concept and family level (every row; unsure rows left out), with the agreement of the two annotation passes
+    beside.  With ``--cv``: grouped CV of the model's configuration repeated with ``--seeds`` seeds (5 folds),
+    each score's mean, spread and range.
 
     \b
     Example:
         indicatornlp evaluate
         indicatornlp evaluate data/annotated/holdout --model models/category.npz --plot confusion.png
         indicatornlp evaluate --linking data/annotated/train
+        indicatornlp evaluate --cv
     """
-    # each evaluation is one helper; another kind (--linking) adds its option and a branch here
+    # each evaluation is one helper; another kind (--linking, --cv) adds its option and a branch here
     if linking:
         _evaluate_links(_annotated_split(data, "holdout"), threshold, as_json)
+        return
+    if cv:
+        _evaluate_cv(_annotated_split(data, "train"), model_path, seeds, as_json)
         return
     _evaluate_categories(_annotated_split(data, "holdout"), model_path, plot, as_json)
 
 
-def _evaluate_links(path: Any, threshold: float | None, as_json: bool) -> None:
-    """``evaluate --linking``: pairwise scores of link() on the annotated rows that carry a concept."""
+def _evaluate_cv(path: Any, model_path: str | None, seeds: int, as_json: bool) -> None:
+    """``evaluate --cv``: the shipped (or given) model's features, parameters and calibration, repeated grouped CV."""
     from ..annotated import read_annotated
-    from ..linking import DEFAULT_THRESHOLD, evaluate_linking
+    from ..model import load_model, repeated_cv
 
-    result = evaluate_linking(read_annotated(path), threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    model = load_model(model_path)
+    params = model.card.get("params", {})
+    result = repeated_cv(
+        read_annotated(path),
+        features=model.card.get("features", {}).get("name"),
+        c=float(params.get("C", 1.0)),
+        class_weight=params.get("class_weight"),
+        calibration=model.calibration,
+        seeds=seeds,
+    )
+    if as_json:
+        click.echo(json.dumps({"data": str(path), **result}, ensure_ascii=False))
+        return
+    click.echo(f"{path}")
+    click.echo(_format_spread(result))
+
+
+def _evaluate_links(path: Any, threshold: float | None, as_json: bool) -> None:
+    """``evaluate --linking``: pairwise scores of link() at concept and family level, and the annotators' agreement
+    on the double-annotated rows of DATA."""
+    from ..annotated import read_annotated, read_second_pass
+    from ..linking import DEFAULT_THRESHOLD, evaluate_linking
+    from ..linking.evaluation import agreement
+
+    rows = read_annotated(path)
+    result = evaluate_linking(rows, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    ids = {e.id for e in rows}
+    second = [r for r in read_second_pass() if r["id"] in ids]
+    result["agreement"] = agreement(rows, second) if second else None
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
+    family, agreed = result["family"], result["agreement"]
     click.echo(
-        f"linking on {path} ({result['rows']} rows with a concept, {result['concepts']} concepts,"
-        f" threshold {result['threshold']:g}): {result['clusters']} clusters"
+        f"linking on {path} ({result['rows']} rows, unsure left out; {result['concepts']} concepts,"
+        f" {family['families']} families; threshold {result['threshold']:g}): {result['clusters']} clusters"
     )
-    click.echo(
-        f"pairwise precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}"
-        f"  (TP {result['true_positives']}, FP {result['false_positives']}, FN {result['false_negatives']})"
-    )
+    for level, r in (("concept", result), ("family", family)):
+        line = (
+            f"{level:<8} pairwise precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}"
+            f"  (TP {r['true_positives']}, FP {r['false_positives']}, FN {r['false_negatives']})"
+        )
+        if agreed:
+            a = agreed[level]
+            line += f"   annotators: P {a['precision']:.3f} R {a['recall']:.3f} F1 {a['f1']:.3f}"
+        click.echo(line)
+    if agreed:
+        click.echo(f"(annotator agreement: the blind second pass against the first on {agreed['rows']} rows of DATA)")
     click.echo(f"cluster purity {result['purity']:.3f}  inverse purity {result['inverse_purity']:.3f}")
 
 

@@ -2,23 +2,26 @@
 
 The pipeline (``pipeline.link``), each step sub-quadratic:
 
-1. **Items** (``items``): what the caller gives, read into a name, its 二级, its parsed target and its source.
-2. **Names** (``scoring``) are cleaned (``clean_name``: width, numbering, ``指标1:``, ``★``, brackets such as
-   ``(%)`` or ``（实际调整数）``, quotes, a target written into the name) and de-duplicated: identical entries (same
-   name, 二级 and target unit/kind) are one *profile* (``profiles``), scored once.  Each name is compared in the
-   form ``measure_of`` gives: its measure word (the head it ends in) made canonical from ``data/measures.toml``
-   (满意率, 是否满意 → 满意度; 通过率 → 合格率), with the measure's class.
+1. **Items** (``items``): what the caller gives, read into a name, its 二级, its parsed target, its source, and what
+   the concept dictionary (``data/concepts.toml``, ``concepts.tag_concept``) reads it as: its family, its concept
+   id where the dictionary knows one, and its object phrase.
+2. **Names** (``scoring``) are cleaned (``clean_name``: width, numbering, ``指标1:``, ``★``, a unit or template mark
+   in brackets, quotes, a target written into the name; brackets that carry meaning stay, ``(县内培训)``) and
+   de-duplicated: identical entries are one *profile* (``profiles``), scored once.  Each name is compared in the
+   form ``measure_of`` gives: its measure word made canonical (满意率, 是否满意 → 满意度; 时效性 → 及时率).
 3. **Blocking** (``blocking``): character 1–3-gram TF-IDF vectors of the distinct names; each name's nearest
    neighbours by cosine come from a sparse product computed in blocks of rows, with the postings of common
    n-grams (``满意度``) cut into sub-blocks of ``df_cap`` names sorted from their last character, plus a
    sorted-neighbourhood pass (``window``) over names that share an ending.
-4. **Scoring** of candidate pairs only, with rapidfuzz (``process.cpdist`` over the pairs of a block,
-   ``workers=jobs``): a name score (0–100, ``Weights``: four similarities and the measure classes) plus a
-   bonus or penalty for the same or another 二级 and for agreeing or disagreeing target units/kinds,
-   clipped to 0–100.  The reasons stay on each ``Pair``.
-5. **Clusters** (``clustering``): connected components of the pairs at or above ``threshold``, split so that
-   every member scores at least ``threshold`` against its cluster's centre (the most common, then most
-   connected name): chains (A~B~C with A≁C) never merge.
+4. **Scoring** of candidate pairs only, with rapidfuzz: a name score (0–100, ``Weights``) plus a bonus or penalty
+   for the same or another 二级 and for agreeing or disagreeing target units/kinds, clipped to 0–100; two rows of
+   one family are scored on their object phrases (what they measure their measure on).  The reasons stay on each
+   ``Pair``.
+5. **Groups, dictionary first** (``dictionary``): one group per concept id; two concept ids, or two families, never
+   link; a row without a concept id joins a concept group of its family by its mean score to it (never as a centre
+   that could bridge two groups); the rest are clustered as before (``clustering``: components of the pairs at or
+   above ``threshold``, split so that every member reaches its centre).  Each ``Cluster`` carries its ``family``
+   and ``concept``.
 
 Blocks run in this process, or on a Dask cluster (``backend="dask", scheduler="tcp://…"``) with the same
 code and the same result.  The weights and the threshold were chosen on ``data/annotated/train`` only
@@ -27,9 +30,9 @@ code and the same result.  The weights and the threshold were chosen on ``data/a
 
 >>> linkage = link(["群众满意度 ≥95%", "服务对象满意度 ≥95%", "受训学员满意度(%) ≥90%", "培训人次 ≥100人次"])
 >>> [[m for m in c.members] for c in linkage.clusters]
-[[0, 1, 2], [3]]
->>> linkage.clusters[0].representative
-'群众满意度'
+[[0, 1], [2], [3]]
+>>> [(c.family, c.concept) for c in linkage.clusters][1:]
+[('satisfaction.public', None), ('count.people.trained', None)]
 """
 
 from __future__ import annotations

@@ -174,6 +174,8 @@ def _make_clusters(p: _Profiles, groups: list[list[int]], items: Sequence[_Item 
         present = [m for m in members if m is not None]
         level2 = Counter(m.level2 for m in present if m.level2).most_common(1)
         sources = tuple(dict.fromkeys(m.source for m in present if m.source))
+        families = Counter(m.family for m in present if m.family).most_common(1)
+        concepts = {m.concept for m in present if m.concept}
         clusters.append(
             Cluster(
                 id=number,
@@ -182,6 +184,8 @@ def _make_clusters(p: _Profiles, groups: list[list[int]], items: Sequence[_Item 
                 level2=level2[0][0] if level2 else None,
                 sources=sources,
                 spread=_spread([m.target for m in present]),
+                family=families[0][0] if families else None,
+                concept=next(iter(concepts)) if len(concepts) == 1 else None,
             )
         )
     return tuple(clusters)

@@ -1,12 +1,13 @@
-"""Read what a caller gives ``link`` into items: one name, its cleaned key, 二级, parsed target and source each.
+"""Read what a caller gives ``link`` into items: one name, its cleaned key, 二级, parsed target, source, and the
+family and concept the concept dictionary reads it as (``concepts.tag_concept`` of the name, target and project).
 
 ``link`` takes every form of ``indicatornlp.inputs`` (``"群众满意度 ≥95%"``, mappings with English or Chinese keys,
 ``Indicator`` or ``Normalized`` records …); ``_item`` reads one, ``_prepare`` a sequence (with the
 positions skipped for a placeholder name).
 
 >>> items, skipped = _prepare(["群众满意度 ≥95%", {"三级指标": "XX"}])
->>> items[0].key, items[0].target.unit, skipped
-('群众满意度', '%', [1])
+>>> items[0].key, items[0].target.unit, items[0].family, skipped
+('群众满意度', '%', 'satisfaction.public', [1])
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import dataclasses
 from collections.abc import Iterable
 from functools import lru_cache
 
+from ..concepts import object_phrase, tag_concept
 from ..inputs import read_input
 from ..records import Target
 from ..targets import parse_target
@@ -31,6 +33,14 @@ class _Item:
     level2: str | None
     target: Target | None
     source: str | None
+    family: str | None = None
+    """The family the concept dictionary reads the row as (``None``: no measure known)."""
+    concept: str | None = None
+    """Its concept id (``None``: no object class known)."""
+    form: str | None = None
+    """The target form (a unit written in the name counts: ``新建道路(公里)`` is a length)."""
+    phrase: str = ""
+    """What it measures its measure on (``concepts.object_phrase``): rows of one family are compared by it."""
 
 
 @lru_cache(maxsize=1 << 18)
@@ -49,13 +59,28 @@ def _level2_of(level1: str | None, level2: str | None) -> str | None:
 def _item(position: int, value: object) -> _Item:
     """The item of ``value``, the ``position``-th input (named in the ``InputError`` of a form no one reads)."""
     given = read_input(value, position=position, action="link")
-    if given.record is not None:  # a Normalized: its resolved 二级 and its target parsed in context
+    if given.record is not None:  # a Normalized: its resolved 二级, its target parsed in context, its concept
         record = given.record
         name = record.name or record.raw
-        return _Item(name, clean_name(name), record.level2, record.target, record.source)
+        form = tag_concept(name, record.target.raw).form
+        phrase = object_phrase(name, record.target.raw)
+        return _Item(
+            name,
+            clean_name(name),
+            record.level2,
+            record.target,
+            record.source,
+            record.family,
+            record.concept,
+            form,
+            phrase,
+        )
     source = given.position.path if given.position is not None else given.source
     level2 = _level2_of(given.level1, given.level2)
-    return _Item(given.name, clean_name(given.name), level2, _parse(given.target), source)
+    concept = tag_concept(given.name, given.target, given.project)
+    item = _Item(given.name, clean_name(given.name), level2, _parse(given.target), source)
+    phrase = object_phrase(given.name, given.target, given.project)
+    return dataclasses.replace(item, family=concept.family, concept=concept.concept, form=concept.form, phrase=phrase)
 
 
 def _prepare(indicators: Iterable[object]) -> tuple[list[_Item | None], list[int]]:

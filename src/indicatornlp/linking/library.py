@@ -1,8 +1,9 @@
-"""The indicator library (指标库): one row per cluster, with its typical target and the outliers.
+"""The indicator library (指标库): one row per cluster, grouped by family then concept, with the typical target
+and the outliers.
 
 >>> rows = build_library(["群众满意度 ≥95%", "服务对象满意度 ≥90%", "培训人次 ≥100人次"])
->>> [(r["name"], r["indicators"], r["typical_target"]) for r in rows]
-[('服务对象满意度', 2, '≥92.5%'), ('培训人次', 1, '≥100人次')]
+>>> [(r["family"], r["name"], r["indicators"], r["typical_target"]) for r in rows]
+[('count.people.trained', '培训人次', 1, '≥100人次'), ('satisfaction.public', '服务对象满意度', 2, '≥92.5%')]
 """
 
 from __future__ import annotations
@@ -64,12 +65,13 @@ def build_library(
     scheduler: object = None,
     linkage: Linkage | None = None,
 ) -> list[dict[str, Any]]:
-    """An indicator library (指标库): one row per cluster, largest first.
+    """An indicator library (指标库): one row per cluster, grouped by family (families by name, clusters without
+    one last), then by concept, largest first.
 
-    Each row: the representative name, the commonest 二级, how many filings (distinct sources) and how many
-    indicators use it, the typical target (median value with the commonest comparator and unit), the
-    outliers (targets far from the typical one or pointing the other way, with their sources) and the
-    commonest variants of the name.
+    Each row: the family and concept ids (empty where the concept dictionary knows none), the representative
+    name, the commonest 二级, how many filings (distinct sources) and how many indicators use it, the typical
+    target (median value with the commonest comparator and unit), the outliers (targets far from the typical one
+    or pointing the other way, with their sources) and the commonest variants of the name.
 
     >>> rows = build_library([
     ...     {"name": "群众满意度", "target": "≥95%", "source": "a"},
@@ -96,6 +98,8 @@ def build_library(
         variants = Counter(m.key for m in members).most_common(5)
         rows.append(
             {
+                "family": cluster.family or "",
+                "concept": cluster.concept or "",
                 "name": cluster.representative,
                 "level2": cluster.level2 or "",
                 "filings": len(cluster.sources) if cluster.sources else len(cluster.members),
@@ -111,4 +115,5 @@ def build_library(
                 "cluster": cluster.id,
             }
         )
+    rows.sort(key=lambda r: (not r["family"], str(r["family"]), -int(r["indicators"]), str(r["concept"]), r["cluster"]))
     return rows

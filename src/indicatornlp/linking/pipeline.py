@@ -2,7 +2,7 @@
 
 >>> linkage = link(["群众满意度 ≥95%", "群众满意度 ≥95%", "服务对象满意度 ≥95%", "——"])
 >>> [(p.a, p.b, p.score) for p in linkage.pairs], linkage.skipped
-([(0, 1, 100.0), (0, 2, 89.09)], (3,))
+([(0, 1, 100.0), (0, 2, 100.0)], (3,))
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from ..errors import LinkingError
 from ..records import Linkage
 from .blocking import DEFAULT_BLOCK_SIZE, DEFAULT_DF_CAP, DEFAULT_NEIGHBOURS, DEFAULT_WINDOW, _candidates
-from .clustering import _clusters, _make_clusters, _pairs
+from .clustering import _make_clusters, _pairs
+from .dictionary import _allowed, _groups
 from .items import _prepare
 from .profiles import _combine, _expand, _profiles
 from .scoring import DEFAULT_THRESHOLD, DEFAULT_WEIGHTS, Weights, measure_of
@@ -78,7 +79,10 @@ def link(
     )
     pa, pb, names = _expand(p, ka, kb, kscore)
     scores, same_level2, unit_agrees = _combine(names, p, pa, pb, weights)
-    groups = _clusters(p, pa, pb, scores, float(threshold), weights)
+    groups = _groups(p, pa, pb, scores, float(threshold), weights)
+    keep = _allowed(p, pa, pb)  # pairs the dictionary rules out are not reported either
+    pa, pb, names, scores = pa[keep], pb[keep], names[keep], scores[keep]
+    same_level2, unit_agrees = same_level2[keep], unit_agrees[keep]
     pairs = _pairs(p, pa, pb, names, scores, same_level2, unit_agrees, float(threshold), weights)
     clusters = _make_clusters(p, groups, items)
     return Linkage(pairs=pairs, clusters=clusters, skipped=tuple(skipped))

@@ -1,8 +1,8 @@
 """Score two indicator names (0–100): names cleaned for matching, their measure words, the weighted mix.
 
-A name is compared cleaned (``clean_name``) and in the form ``measure_of`` gives: its measure word (the head it
-ends in) made canonical from ``data/measures.toml`` (满意率, 是否满意 → 满意度), with the measure's class.
-``Weights`` says how four rapidfuzz similarities and the measure classes add up.
+A name is compared cleaned (``clean_name``) and in the form ``measure_of`` gives: its measure word made canonical
+from the concept dictionary ``data/concepts.toml`` (满意率, 是否满意 → 满意度), with its family.  ``Weights`` says
+how four rapidfuzz similarities and the families add up.
 
 >>> [round(float(s)) for s in score_names(["群众满意度"], ["服务对象满意度"])]
 [86]
@@ -13,17 +13,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from ..concepts import concept_name, default_dictionary, measure_and_family
 from ..errors import LinkingError
-from ..text import normalize_text, strip_decoration
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -39,7 +37,7 @@ __all__ = [
 Int = npt.NDArray[np.int64]
 Float = npt.NDArray[np.float64]
 
-DEFAULT_THRESHOLD = 65.0
+DEFAULT_THRESHOLD = 75.0
 """Chosen on ``data/annotated/train`` only (see ``bench/tune_link.py``); holdout figures in the report."""
 
 
@@ -63,9 +61,9 @@ class Weights:
     suffix_chars: int = 3
     """A shared ending this long counts fully (满意度, 及时率)."""
     same_measure: float = 5.0
-    """Added to the name score when both names end in a measure of one class (``data/measures.toml``)."""
+    """Added to the name score when both names are of one family (``data/concepts.toml``)."""
     other_measure: float = -20.0
-    """Added when both have a measure class and the classes differ (人次 against 满意度)."""
+    """Added when both have a family and the families differ (人次 against 满意度)."""
     same_level2: float = 0.0
     """Added when both have the same 二级."""
     other_level2: float = -20.0
@@ -86,20 +84,7 @@ DEFAULT_WEIGHTS = Weights()
 
 # ---- names -------------------------------------------------------------------------------------------
 
-_BRACKETS = re.compile(r"[(\[【《〈「『][^()\[\]【】《》〈〉「」『』]*[)\]】》〉」』]")
-_DECORATION = re.compile(
-    r"""^(?:
-        指标\s*\d+\s*[:：.．、]?        # 指标10:  指标5.
-      | [★☆▲△●○◆◇■□※*#\-—·•]+     # ★补助… *指标
-      | 其中[:：]?                     # 其中桃树种植面积
-    )""",
-    re.VERBOSE,
-)
-# a target written into the name: "受益建档立卡贫困人口数≥**人", "干警满意度>=95%"
-_EMBEDDED_TARGET = re.compile(r"(?<=[\u4e00-\u9fff])\s*[≥≤<>=]=?\s*[\d.*xX]+\s*[%\u4e00-\u9fff/]{0,4}$")
-_TRAILING = re.compile(r"(?:[%‰]|百分比|[:：;；,，。.、\-—/]|\s)+$")
 _QUOTES = str.maketrans("", "", "“”\"'‘’《》〈〉「」『』")
-_SPACES = re.compile(r"\s+")
 _PLACEHOLDER = re.compile(r"^[\W\d_xX*]*$")
 _PLACEHOLDER_WORDS = frozenset(
     {"empty", "null", "none", "nan", "n/a", "na", "tbd", "无", "空", "略", "暂无", "待定", "指标", "三级指标"}
@@ -108,31 +93,22 @@ _PLACEHOLDER_WORDS = frozenset(
 
 @lru_cache(maxsize=1 << 20)
 def clean_name(name: str) -> str:
-    """The name as compared: width folded, numbering, ``指标1:``, ``★``, brackets, quotes and spaces removed.
-
-    Brackets go with their content (a unit, a score, a clarification); if nothing else is left, the
-    content stays.  A pure function, cached (names repeat).
+    """The name as compared: the concept reader's name (``concepts.concept_name``: width folded, numbering,
+    ``指标1:``, ``★``, a unit or template mark in brackets and a target written into the name removed, brackets that
+    carry meaning kept as text) without quotes.  A pure function, cached (names repeat).
 
     >>> clean_name("指标10:受训学员满意度(%)")
     '受训学员满意度'
     >>> clean_name("（一）项目(工程)验收合格率")
-    '项目验收合格率'
+    '项目工程验收合格率'
+    >>> clean_name("培训人次(县内培训)")
+    '培训人次县内培训'
     >>> clean_name("制作发放《党支部工作手册》")
     '制作发放党支部工作手册'
-    >>> clean_name("服务对象满意度%")
-    '服务对象满意度'
     >>> clean_name("受益建档立卡贫困人口数≥**人")
     '受益建档立卡贫困人口数'
     """
-    text = strip_decoration(name, _DECORATION).translate(_QUOTES)
-    without = _BRACKETS.sub("", text)
-    while without != text:  # nested brackets
-        text, without = without, _BRACKETS.sub("", without)
-    if not _SPACES.sub("", without):
-        without = re.sub(r"[()\[\]【】]", "", name)
-        without = normalize_text(without)
-    text = _TRAILING.sub("", _EMBEDDED_TARGET.sub("", without))
-    return _SPACES.sub("", text)
+    return concept_name(name)[0].translate(_QUOTES)
 
 
 def is_placeholder_name(name: str) -> bool:
@@ -151,47 +127,37 @@ def _reversed(key: str) -> str:
 
 
 @functools.cache
-def _measure_table() -> tuple[re.Pattern[str], dict[str, tuple[int, str]], tuple[str, ...]]:
-    """The measure words of ``data/measures.toml`` as one pattern over reversed names (the first match in a
-    reversed name is the one that ends last in the name; longer words are tried first)."""
-    raw = resources.files("indicatornlp").joinpath("data/measures.toml").read_text("utf-8")
-    words: dict[str, tuple[int, str]] = {}
-    classes: list[str] = []
-    for code, entry in enumerate(tomllib.loads(raw)["measure"]):
-        classes.append(entry["class"])
-        for word in entry["words"]:
-            words.setdefault(word, (code, entry["canonical"]))
-    ordered = sorted(words, key=lambda w: (-len(w), w))
-    pattern = re.compile("|".join(re.escape(w[::-1]) for w in ordered))
-    return pattern, words, tuple(classes)
+def _family_codes() -> dict[str, int]:
+    """Every family of the concept dictionary, numbered (the measure term of ``Weights`` compares these)."""
+    return {family: code for code, family in enumerate(sorted(default_dictionary().families))}
 
 
 @lru_cache(maxsize=1 << 20)
 def measure_of(key: str) -> tuple[str | None, str]:
-    """The measure class of a cleaned name and the name as compared (its measure word made canonical).
+    """The family of a cleaned name (``data/concepts.toml``, read from the name alone) and the name as compared:
+    its measure word replaced by the measure's first word (满意率, 是否满意 → 满意度; 时效性 → 及时率).
 
     >>> measure_of("来访外宾是否满意")
-    ('satisfaction', '来访外宾满意度')
+    ('satisfaction.public', '来访外宾满意度')
     >>> measure_of("干警满意度")
-    ('satisfaction.staff', '职工满意度')
-    >>> measure_of("培训班次")
-    ('count.events', '培训次数')
+    ('satisfaction.staff', '干警满意度')
+    >>> measure_of("资金拨付时效性")
+    ('timeliness.funds', '资金拨付及时率')
     >>> measure_of("党组织特色活动")
     (None, '党组织特色活动')
     """
-    pattern, words, classes = _measure_table()
-    found = pattern.search(key[::-1])
-    if found is None:
-        return None, key
-    word = found.group()[::-1]
-    code, canonical = words[word]
-    end = len(key) - found.start()
-    return classes[code], key[: end - len(word)] + canonical + key[end:]
+    measure, family, word = measure_and_family(key)
+    if measure is None or word is None or word not in key:
+        return family, key
+    canonical = default_dictionary().measures[measure].words[0]
+    end = key.rfind(word) + len(word)
+    return family, key[: end - len(word)] + canonical + key[end:]
 
 
+@lru_cache(maxsize=1 << 20)
 def _measure_code(key: str) -> int:
-    name = measure_of(key)[0]
-    return -1 if name is None else _measure_table()[2].index(name)
+    family = measure_of(key)[0]
+    return -1 if family is None else _family_codes()[family]
 
 
 def name_features(a: Sequence[str], b: Sequence[str], *, workers: int = 1) -> dict[str, Float]:

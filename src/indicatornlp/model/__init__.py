@@ -44,6 +44,7 @@ from .training import (
     build_pipeline,
     compare,
     format_comparison,
+    repeated_cv,
     train,
 )
 
@@ -76,6 +77,7 @@ __all__ = [
     "format_comparison",
     "load_model",
     "name_words",
+    "repeated_cv",
     "target_features",
     "train",
 ]

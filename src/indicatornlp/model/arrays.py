@@ -226,7 +226,7 @@ class LinearPipeline:
             column = int(arrays[key + "column"])
             if analyzer != "char" and analyzer not in _ANALYZERS:
                 raise ValueError(f"block {name!r}: unknown analyzer {analyzer!r}")
-            if norm not in ("", "l1", "l2") or column not in (0, 1) or not 1 <= low <= high:
+            if norm not in ("", "l1", "l2") or column not in (0, 1, 2) or not 1 <= low <= high:
                 raise ValueError(f"block {name!r}: norm {norm!r}, column {column}, n-grams {low}-{high}")
             if idf is not None and idf.shape != (len(terms),):
                 raise ValueError(f"block {name!r}: {len(terms)} terms but idf of shape {idf.shape}")

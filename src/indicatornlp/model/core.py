@@ -21,6 +21,7 @@ from ..records import Prediction
 from ..taxonomy import default_taxonomy
 from .arrays import LinearPipeline, _write_npz
 from .features import _matrix, _pair, has_content
+from .validation import DEFAULT_CALIBRATION, scale
 
 if TYPE_CHECKING:  # pragma: no cover
     from sklearn.pipeline import Pipeline
@@ -43,6 +44,8 @@ class Model:
         self.pipeline = pipeline
         """What predicts: the arrays of the fitted pipeline (a trained and a loaded model give the same numbers)."""
         self.card: dict[str, Any] = dict(card)
+        self.calibration: dict[str, Any] = {**DEFAULT_CALIBRATION, **(self.card.get("calibration") or {})}
+        """Temperature, admissible-set and A101 thresholds, chosen out of fold at training (``model.validation``)."""
         self.labels: tuple[str, ...] = tuple(str(label) for label in pipeline.classes_)
         taxonomy = default_taxonomy()
         self._parents = tuple(taxonomy.parent(label) for label in self.labels)
@@ -51,17 +54,18 @@ class Model:
         return f"<Model {self.card.get('features', {}).get('name')} on {self.card.get('data', {}).get('rows')} rows>"
 
     def predict_proba(self, items: Iterable[Any]) -> np.ndarray:
-        """Probabilities of each 二级 in ``self.labels`` order, one row per item (one vectorized call).
+        """Calibrated probabilities of each 二级 in ``self.labels`` order, one row per item (one vectorized call).
 
         Items: any form of ``indicatornlp.inputs``.  A name with nothing to classify (``""``, ``"—"``) gets a row of
-        zeros, as ``normalize`` gives it no prediction.
+        zeros, as ``normalize`` gives it no prediction.  The classifier's probabilities are scaled by the temperature
+        of the card's calibration (fitted out of fold at training).
         """
         matrix = _matrix(_pair(item, position) for position, item in enumerate(items))
         probabilities = np.zeros((len(matrix), len(self.labels)))
         known = [i for i, name in enumerate(matrix[:, 0]) if has_content(name)] if len(matrix) else []
         if known:
             probabilities[known] = self.pipeline.predict_proba(matrix[known])
-        return probabilities
+        return scale(probabilities, float(self.calibration["temperature"]))
 
     def predict(self, items: Iterable[Any], *, top: int = 3) -> list[Prediction]:
         """The 二级 (and its 一级) of each item with its probability and ``top`` alternatives, most likely first.

@@ -54,6 +54,13 @@ class Evaluation:
     confusion: tuple[tuple[int, ...], ...]
     """Rows: gold label, columns: predicted label, both in ``labels`` order."""
     groups: int = 0
+    filed_accuracy: float | None = None
+    """Agreement with the filed 二级 (rows that filed one; ``None`` when none did)."""
+    admissible_accuracy: float | None = None
+    """The prediction inside the annotated admissible set (rows that carry one)."""
+    a101: dict[str, float] | None = None
+    """The audit's A101 against the rows filed outside their annotated admissible set: precision, recall, F1, how
+    many it fired on and how many are misfiled."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready values."""
@@ -61,19 +68,40 @@ class Evaluation:
 
     def summary(self) -> dict[str, Any]:
         """The headline figures (what a model card records)."""
-        return {
+        out: dict[str, Any] = {
             "rows": self.rows,
             "groups": self.groups,
             "accuracy": round(self.accuracy, 4),
             "macro_f1": round(self.macro_f1, 4),
             "level1_accuracy": round(self.level1_accuracy, 4),
         }
+        if self.filed_accuracy is not None:
+            out["filed_accuracy"] = round(self.filed_accuracy, 4)
+        if self.admissible_accuracy is not None:
+            out["admissible_accuracy"] = round(self.admissible_accuracy, 4)
+        if self.a101 is not None:
+            out["a101"] = {k: round(v, 4) if isinstance(v, float) else v for k, v in self.a101.items()}
+        return out
 
     def format(self) -> str:
         """The scores, the per-class table and the confusion matrix as text (columns numbered like the rows)."""
         lines = [
             f"rows {self.rows}  groups {self.groups}  二级 accuracy {self.accuracy:.3f}  二级 macro-F1 "
             f"{self.macro_f1:.3f}  一级 accuracy {self.level1_accuracy:.3f}",
+        ]
+        if self.filed_accuracy is not None or self.admissible_accuracy is not None:
+            lines.append(
+                f"filed-label accuracy {_shown(self.filed_accuracy)}  admissible accuracy"
+                f" {_shown(self.admissible_accuracy)} (the prediction inside the annotated defensible set)"
+            )
+        if self.a101 is not None:
+            a = self.a101
+            lines.append(
+                f"A101 (filed 二级 outside the admissible set, with confidence): precision {a['precision']:.3f}"
+                f"  recall {a['recall']:.3f}  F1 {a['f1']:.3f}  (fired on {a['fired']} rows; {a['misfiled']} rows"
+                " filed outside their annotated admissible set)"
+            )
+        lines += [
             "",
             f"{'#':>3}  {_pad('二级', 9)}  {'precision':>9}  {'recall':>6}  {'F1':>5}  {'rows':>5}",
         ]
@@ -122,6 +150,10 @@ class Evaluation:
         out = Path(path)
         figure.savefig(out, format="png")
         return out
+
+
+def _shown(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 def _pad(text: str, width: int) -> str:
@@ -181,6 +213,18 @@ def evaluate(model: Model, examples: Iterable[Example | Mapping[str, Any]]) -> E
     >>> evaluate(load_model(), holdout).accuracy > 0.5
     True
     """
+    from .validation import _a101_scores
+
     rows = _labelled(examples)
-    predicted = [p.level2 or "" for p in model.predict((r.name, r.target) for r in rows)]
-    return _score([r.level2 for r in rows], predicted, groups=len({r.group for r in rows}))
+    probabilities = model.predict_proba((r.name, r.target) for r in rows)
+    predicted = [p.level2 or "" for p in model.predictions(probabilities)]
+    scores = _score([r.level2 for r in rows], predicted, groups=len({r.group for r in rows}))
+    filed = [(p, r.filed) for p, r in zip(predicted, rows, strict=True) if r.filed]
+    judged = [(p, r.admissible) for p, r in zip(predicted, rows, strict=True) if r.admissible]
+    a101 = _a101_scores(probabilities, model.labels, rows, model.calibration) if judged else None
+    return dataclasses.replace(
+        scores,
+        filed_accuracy=sum(p == f for p, f in filed) / len(filed) if filed else None,
+        admissible_accuracy=sum(p in a for p, a in judged) / len(judged) if judged else None,
+        a101=a101,
+    )

@@ -1,11 +1,13 @@
 """What the category model reads: the cleaned 三级指标 name, its words, the 年度指标值 as ``parse_target`` tokens.
 
 A row of the model is (name, target): ``_matrix`` turns caller items (a name, a pair, a mapping, a record) into
-rows of (``clean_name``, ``normalize_text``); the feature blocks of ``FEATURE_SETS`` read them: ``char``
-n-grams and ``words`` of the name, ``target_features`` of the target.
+rows of (``clean_name``, ``normalize_text``, the two joined for the concept tagger); the feature blocks of
+``FEATURE_SETS`` read them: ``char`` n-grams and ``words`` of the name, ``target_features`` of the target, and
+``concept_features`` (what the concept dictionary reads the row as: its measure, family, target form and the 二级
+evidence).
 
 >>> _matrix([("（1）群众满意度。", "≥95%")]).tolist()
-[['群众满意度', '≥95%']]
+[['群众满意度', '≥95%', '群众满意度\\x1f≥95%']]
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..concepts import SEPARATOR, concept_features
 from ..inputs import read_input
 from ..targets import parse_target
 from ..text import normalize_text, strip_decoration
@@ -28,9 +31,11 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "char+words": ("char", "words"),
     "char+target": ("char", "target"),
     "char+words+target": ("char", "words", "target"),
+    "char+target+concept": ("char", "target", "concept"),
+    "char+words+target+concept": ("char", "words", "target", "concept"),
 }
 """The feature sets compared by grouped cross-validation (blocks: ``char``, ``words`` of the name, ``target``)."""
-BLOCK_WEIGHTS = {"char": 1.0, "words": 0.5, "target": 0.5}
+BLOCK_WEIGHTS = {"char": 1.0, "words": 0.5, "target": 0.5, "concept": 1.0}
 """Each block is L2-normalized, then weighted: the character n-grams lead (grouped-CV log loss on train/,
 char+words+target at C=20 balanced: 1.097 with these weights, 1.169 with 1/1/1)."""
 _BLOCKS = {
@@ -38,6 +43,8 @@ _BLOCKS = {
     "words": "TF-IDF (sublinear) of the words of the cleaned name (indicatornlp.tokenize: rjieba + data/userdict.txt)",
     "target": "binary features of parse_target(target), L2-normalized: kind, comparator, unit, base unit, label(s), "
     "direction, flags, level of a percentage",
+    "concept": "binary features of the concept tagger (data/concepts.toml), L2-normalized: measure, family, target "
+    "form, the 二级 its family points to and the admissible 二级",
 }
 
 # "指标1:" / "指标2." before the name (some disclosure pages number their rows so), "【新增】" tags
@@ -105,7 +112,11 @@ def _features(name: str) -> tuple[str, ...]:
     return FEATURE_SETS[name] if name in FEATURE_SETS else tuple(name.split("+"))
 
 
-_ANALYZERS: dict[str, Callable[[str], tuple[str, ...]]] = {"name_words": name_words, "target_features": target_features}
+_ANALYZERS: dict[str, Callable[[str], tuple[str, ...]]] = {
+    "name_words": name_words,
+    "target_features": target_features,
+    "concept_features": concept_features,
+}
 """The callable analyzers a block may name in a saved model (the other kind is ``char``: scikit-learn's)."""
 
 
@@ -122,7 +133,7 @@ def has_content(name: str) -> bool:
 
 def _matrix(pairs: Iterable[tuple[str, str]]) -> np.ndarray:
     rows = [(clean_name(name), normalize_text(target)) for name, target in pairs]
-    matrix = np.empty((len(rows), 2), dtype=object)
-    for i, row in enumerate(rows):
-        matrix[i] = row
+    matrix = np.empty((len(rows), 3), dtype=object)
+    for i, (name, target) in enumerate(rows):
+        matrix[i] = (name, target, name + SEPARATOR + target)
     return matrix

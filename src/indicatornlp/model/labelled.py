@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..concepts import tag_concept
 from ..errors import AnnotationError
 from ..inputs import read_input
 from ..taxonomy import canonical_category, default_taxonomy
@@ -33,6 +34,12 @@ class _Labelled:
     group: str
     line: str
     """The example as a canonical JSON line (for the training-data hash)."""
+    filed: str | None = None
+    """The canonical filed 二级 (``None`` when none was filed)."""
+    admissible: tuple[str, ...] = ()
+    """The annotated defensible 二级 (empty: not judged)."""
+    dictionary: tuple[str, ...] = ()
+    """The concept dictionary's admissible 二级 for the row (empty: no measure known)."""
 
 
 def _labelled(examples: Iterable[Example | Mapping[str, Any]]) -> list[_Labelled]:
@@ -53,9 +60,11 @@ def _labelled(examples: Iterable[Example | Mapping[str, Any]]) -> list[_Labelled
                 )
             label = category.level2
             group = next((str(record[k]) for k in ("group", "source", "id") if record.get(k) is not None), f"row {i}")
+            filed, admissible = None, tuple(record.get("admissible") or ())
         else:
             record = {k: v for k, v in example.to_dict().items() if k not in ("path", "line", "split")}
             name, target, label, group = example.name, example.target_raw or "", example.level2, example.group
+            filed, admissible = example.filed_level2, example.admissible
             if label not in taxonomy.level2_names:  # an Example is validated on reading: a hand-made one may not be
                 raise AnnotationError(
                     f"{example.path}:{example.line}" if example.path else example.id,
@@ -64,7 +73,8 @@ def _labelled(examples: Iterable[Example | Mapping[str, Any]]) -> list[_Labelled
                 )
         line = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
         if clean_name(name):
-            out.append(_Labelled(name, target, label, group, line))
+            dictionary = tag_concept(clean_name(name), target).admissible
+            out.append(_Labelled(name, target, label, group, line, filed, tuple(admissible), dictionary))
     # a canonical order: the same examples in any order give the same folds and the same fitted model
     return sorted(out, key=lambda r: r.line)
 

@@ -167,11 +167,13 @@ def _rebuild(file: Path, reason: str) -> Model:
     from ..annotated import default_annotated_dir, read_annotated
 
     params: dict[str, Any] = {}
+    calibration: dict[str, Any] | None = None
     try:
         card = json.loads(file.with_suffix(".json").read_text(encoding="utf-8"))
         features = card["features"]["name"]
         params = {"features": features, "c": float(card["params"]["C"]), "class_weight": card["params"]["class_weight"]}
         build_pipeline(**params)  # a card from another version may name blocks that no longer exist
+        calibration = card.get("calibration") if isinstance(card.get("calibration"), dict) else None
     except Exception:  # no usable card: the defaults
         params = {}
     root = default_annotated_dir()
@@ -182,6 +184,9 @@ def _rebuild(file: Path, reason: str) -> Model:
         source=str(root / "train"),
         **params,
     )
+    if calibration is not None:  # the shipped calibration (fitted out of fold on the same data) is kept
+        model.card["calibration"] = calibration
+        model.calibration = {**model.calibration, **calibration}
     model.card["rebuilt"] = {"from": str(file), "reason": reason}
     warnings.warn(
         f"the shipped model {file} could not be used ({reason}); rebuilt it from the shipped annotated data "

@@ -112,7 +112,8 @@ def category_mismatch(n: Normalized) -> Said | None:
         return None
     filed = shown_category(n.filed_level1, n.filed_level2)
     predicted = shown_category(n.predicted_level1, n.predicted_level2)
-    return say(filed=filed, predicted=predicted, confidence=f"{n.confidence:.2f}")
+    defensible = "、".join(n.admissible) if n.admissible else (n.predicted_level2 or "")
+    return say(filed=filed, predicted=predicted, confidence=f"{n.confidence:.2f}", defensible=defensible)
 
 
 @rule("A102", _I, scope="indicator")

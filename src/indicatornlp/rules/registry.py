@@ -12,7 +12,7 @@ shown in either language (``Finding.text(lang)``).  ``catalogue()`` lists every 
 >>> [c.rule.code for c in checks("rows")]
 ['A206']
 >>> print(catalogue_table().splitlines()[3])
-A101   warning   category mismatch: the filed 二级 differs from the model's prediction (with its confidence)
+A101   warning   category mismatch: the filed 二级 lies outside the admissible set, the model confident it is wrong
 >>> legend(["A203", "A120"], "zh")[0]
 ('A120', '警告', '缺少比较符', '数值指标值没有比较符（12、100%）')
 """

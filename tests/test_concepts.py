@@ -1,0 +1,310 @@
+"""The concept dictionary (data/concepts.toml) and the tagger: real names read as their measure, family, concept and
+二级 evidence; the dictionary's errors at load, each naming the entry; the hard negatives; properties.
+
+A new dictionary entry goes in data/concepts.toml with its case in TAGGED (or NEGATIVE_PAIRS of the file itself)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indicatornlp import Concept, normalize
+from indicatornlp.concepts import (
+    SEPARATOR,
+    concept_features,
+    concept_name,
+    default_dictionary,
+    load_dictionary,
+    object_phrase,
+    tag_concept,
+    target_form,
+)
+from indicatornlp.errors import DataFileError
+from indicatornlp.taxonomy import default_taxonomy
+
+SHIPPED = Path(default_dictionary().source)
+
+# (name, target, project) → family, concept (None: no concept id), default 二级
+TAGGED = [
+    # CONCEPTS.md: the object-sensitive roles and the decided cases
+    pytest.param(
+        "资金支付及时率",
+        "100%",
+        None,
+        "timeliness.funds",
+        "timeliness.funds.project_payment",
+        "时效指标",
+        id="funds-on-time",
+    ),
+    pytest.param("项目完成及时率", "≥95%", None, "timeliness.works", None, "时效指标", id="works-on-time"),
+    pytest.param("活动开展及时率", "及时", None, "timeliness.services", None, "时效指标", id="activities-on-time"),
+    pytest.param("信息报送及时率", "100%", None, "timeliness.reports", None, "时效指标", id="reports-on-time"),
+    pytest.param("干警满意度", "≥95%", None, "satisfaction.staff", None, "服务对象满意度指标", id="case-1-staff"),
+    pytest.param("群众满意度", "≥95%", None, "satisfaction.public", None, "服务对象满意度指标", id="public"),
+    pytest.param("满意程度", "≥80%", None, "satisfaction.public", None, "服务对象满意度指标", id="issue-13-满意程度"),
+    pytest.param("工程验收合格率", "100%", None, "pass_rate.works", None, "质量指标", id="case-2-acceptance"),
+    pytest.param(
+        "培训考核合格率", "≥90%", None, "pass_rate.trainees", "pass_rate.trainees.training", "质量指标", id="trainees"
+    ),
+    pytest.param("项目完成时间", "2023年底", None, "schedule.completion", None, "时效指标", id="case-3-date"),
+    pytest.param("项目实施期", "1年", None, "schedule.completion", None, "时效指标", id="case-3-period"),
+    pytest.param("项目总成本", "≤90万元", None, "cost.total", None, "经济成本指标", id="case-4-total"),
+    pytest.param("项目预算资金", "80万元", None, "cost.total", None, "经济成本指标", id="case-4-budget"),
+    pytest.param(
+        "奖补资金拨付",
+        "11月底前到位",
+        None,
+        "timeliness.funds",
+        "timeliness.funds.subsidy",
+        "时效指标",
+        id="case-7-date",
+    ),
+    pytest.param(
+        "经费使用管理",
+        "符合专项资金管理办法",
+        None,
+        "compliance.state",
+        "compliance.state.funds_use",
+        "质量指标",
+        id="case-7-compliance",
+    ),
+    pytest.param("新建道路(公里)", "5", None, "size.length", None, "数量指标", id="case-8-length"),
+    pytest.param("新建护坡工程(处)", "3", None, "count.items", None, "数量指标", id="case-8-items"),
+    # the issue's misreadings: money, people counts, survival, completion
+    pytest.param("管网铺设成本", "≤120元/米", None, "cost.per_unit", None, "经济成本指标", id="issue-money-per-metre"),
+    pytest.param("培训人数(人)", "40人", None, "count.people.trained", None, "数量指标", id="issue-people-count"),
+    pytest.param("苗木成活率", "≥85%", None, "rate.survival", None, "质量指标", id="issue-survival"),
+    pytest.param("纠纷调解结案率", "≥85%", None, "completion_rate.tasks", None, "数量指标", id="rule-28-结案率"),
+    pytest.param(
+        "奖补资金兑付率",
+        "100%",
+        None,
+        "completion_rate.budget",
+        "completion_rate.budget.subsidy",
+        "经济成本指标",
+        id="rule-42-plain",
+    ),
+    pytest.param(
+        "奖补资金当年兑付率",
+        "100%",
+        None,
+        "timeliness.funds",
+        "timeliness.funds.subsidy",
+        "时效指标",
+        id="rule-42-timely",
+    ),
+    # people, items, events by role and form
+    pytest.param(
+        "受益脱贫人口数",
+        "≥500人",
+        None,
+        "count.people.served",
+        "count.people.served.beneficiaries",
+        "社会效益指标",
+        id="beneficiaries",
+    ),
+    pytest.param("聘用调解员人数", "1人", None, "count.people.staff", None, "数量指标", id="rule-20-staff"),
+    pytest.param("新增就业人数", "200人", None, "count.people.employed", None, "社会效益指标", id="rule-19-employed"),
+    pytest.param("培训班次", "≥3期", None, "count.events", "count.events.training", "数量指标", id="rule-23-sessions"),
+    pytest.param("火灾事故发生起数", "0起", None, "count.incidents", None, "质量指标", id="rule-21-incidents"),
+    pytest.param("监督抽检批次", "≥100组", None, "count.events", None, "数量指标", id="batches"),
+    pytest.param("制作发放手册", "=3500", None, "count.items", None, "数量指标", id="bare-count"),
+    # effects: the verb is the measure
+    pytest.param(
+        "是否有利于保护生态环境", "是", None, "effect.safeguard", None, "生态效益指标", id="question-safeguard"
+    ),
+    pytest.param(
+        "促进村集体经济发展", "≥95%", None, "effect.improvement", None, "经济效益指标", id="rule-6-improvement"
+    ),
+    pytest.param("农户医疗负担", "有所减轻", None, "effect.reduction", None, "经济效益指标", id="rule-30-reduction"),
+    pytest.param("政策知晓率", "≥90%", None, "rate.awareness", None, "社会效益指标", id="rule-5-awareness"),
+    pytest.param("长效机制", "健全", None, "state.mechanism", None, "可持续影响指标", id="rule-31-mechanism"),
+]
+
+
+@pytest.mark.parametrize(("name", "target", "project", "family", "concept", "level2"), TAGGED)
+def test_tagged(name: str, target: str, project: str | None, family: str, concept: str | None, level2: str) -> None:
+    c = tag_concept(name, target, project)
+    assert (c.family, c.concept, c.level2) == (family, concept, level2), c.evidence
+    assert c.level2 in c.admissible and c.evidence and c.measure is not None
+
+
+@pytest.mark.parametrize(
+    ("name", "target"),
+    [
+        pytest.param("党组织特色活动", "", id="no-target-no-measure"),
+        pytest.param("G60科创走廊", "", id="a-place"),
+        pytest.param("产品成品率提高", "", id="a-rate-the-dictionary-does-not-know"),
+        pytest.param("", "", id="empty"),
+        pytest.param("——", "≥95%", id="placeholder"),
+    ],
+)
+def test_no_known_measure_is_no_guess(name: str, target: str) -> None:
+    assert tag_concept(name, target) == Concept()
+
+
+def test_the_evidence_names_the_words_and_the_target_form() -> None:
+    c = tag_concept("补助资金拨付", "11月底前到位")
+    assert c.evidence[:2] == ("measure money: 补助资金", "form date: 11月底前到位")
+    assert "object subsidy: 补助" in c.evidence
+
+
+def test_the_project_gives_a_placeholder_name_its_object() -> None:
+    c = tag_concept("项目总成本", "≤60万元", "某某桥梁维修工程")
+    assert (c.family, c.object) == ("cost.total", "bridges")
+    assert object_phrase("项目总成本", "≤60万元", "某某桥梁维修工程") == "@bridges"
+    # a satisfaction rates what it names, else the project (rules 33, 34)
+    assert object_phrase("受训学员满意度", "≥95%", "某某桥梁维修工程") == "training"
+    assert object_phrase("沿线村民满意度", "≥95%", "某某桥梁维修工程") == "bridges"
+
+
+@pytest.mark.parametrize(
+    ("name", "want"),
+    [
+        pytest.param("培训人次(县内培训)", ("培训人次县内培训", None), id="meaningful-bracket-kept"),
+        pytest.param("新建道路(公里)", ("新建道路", "length"), id="unit-in-the-name"),
+        pytest.param("受益人数(人)", ("受益人数", "people"), id="people-unit"),
+        pytest.param("指标1:小区居民满意度(≥**%)", ("小区居民满意度", "rate"), id="template-mark"),
+        pytest.param("结余率(计算方法为:结余数/预算数)", ("结余率", None), id="explanation-dropped"),
+        pytest.param("受益建档立卡贫困人口数≥**人", ("受益建档立卡贫困人口数", "people"), id="target-in-name"),
+    ],
+)
+def test_concept_name(name: str, want: tuple[str, str | None]) -> None:
+    assert concept_name(name) == want
+
+
+def test_target_forms() -> None:
+    assert [target_form(t)[0] for t in ["≥95%", "≤1500元/人", "40人", "3场", "5公里", "及时", "2023年底", "30"]] == [
+        "rate", "money_per_unit", "people", "events", "length", "qualitative", "date", "number",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("a", "b", "level"), default_dictionary().negative_pairs)
+def test_hard_negatives_of_the_dictionary(a: str, b: str, level: str) -> None:
+    """[negative] pairs: names that share words and must differ (family, or at least concept)."""
+    from indicatornlp.targets import split_indicator
+
+    ca, cb = tag_concept(*split_indicator(a)), tag_concept(*split_indicator(b))
+    assert ca.family is not None and cb.family is not None
+    if level == "family":
+        assert ca.family != cb.family, (ca.evidence, cb.evidence)
+    else:
+        assert (ca.family, ca.concept) != (cb.family, cb.concept)
+
+
+def test_every_family_points_to_the_taxonomy_and_every_measure_reaches_a_family() -> None:
+    d = default_dictionary()
+    names = set(default_taxonomy().level2_names)
+    for family in d.families.values():
+        assert family.level2 == family.admissible[0] and set(family.admissible) <= names, family.id
+    for measure in d.measures.values():
+        assert d.expand(measure.family) <= set(d.families), measure.id
+
+
+def test_the_model_reads_the_tagger() -> None:
+    features = concept_features("资金支付及时率" + SEPARATOR + "100%")
+    assert "family=timeliness.funds" in features and "l2=时效指标" in features
+    n = normalize("资金支付及时率 100%")
+    assert (n.measure, n.family, n.concept) == ("timeliness", "timeliness.funds", "timeliness.funds.project_payment")
+    assert n.evidence and n.predicted_level2 in n.admissible
+
+
+# ---- errors at load: each names the entry ---------------------------------------------------------------------
+
+
+def _broken(tmp_path: Path, old: str, new: str) -> Path:
+    text = SHIPPED.read_text(encoding="utf-8") if SHIPPED.is_file() else _shipped_text()
+    assert old in text, old
+    path = tmp_path / "concepts.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _shipped_text() -> str:
+    from importlib import resources
+
+    return resources.files("indicatornlp").joinpath("data/concepts.toml").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        pytest.param(
+            'family = "satisfaction.{satisfaction}"',
+            'family = "satisfaction.everyone"',
+            r"\[\[measure\]\] 'satisfaction': unknown family 'satisfaction.everyone'",
+            id="unknown-family",
+        ),
+        pytest.param(
+            '[family."cost.total"]\nform = "money"\nlevel2 = "经济成本指标"',
+            '[family."cost.total"]\nform = "money"\nlevel2 = "经济指标"',
+            r"\[family.'cost.total'\]: unknown 二级 '经济指标'",
+            id="unknown-level2",
+        ),
+        pytest.param(
+            'family = "timeliness.{timeliness}"',
+            'family = "timeliness.{timing}"',
+            r"\[\[measure\]\] 'timeliness': unknown role set \{timing\}",
+            id="unknown-role-set",
+        ),
+        pytest.param(
+            '[roles.timeliness]\ndefault = "works"',
+            '[roles.timeliness]\ndefault = "speedy"',
+            r"'timeliness.speedy'",
+            id="unknown-role",
+        ),
+        pytest.param(
+            'words = ["成活率", "存活率",',
+            'words = ["成活率", "满意率", "存活率",',
+            r"the measure word '满意率' is claimed by two families: \['satisfaction.public', 'satisfaction.staff'\] "
+            r"\(measure 'satisfaction'\) and \['rate.survival'\] \(measure 'survival'\)",
+            id="word-in-two-families",
+        ),
+        pytest.param(
+            'measure = "compliance"\nwords = ["专账核算"',
+            'measure = "compliant"\nwords = ["专账核算"',
+            r"\[\[phrase\]\] \d+: unknown measure 'compliant'",
+            id="unknown-measure-in-a-phrase",
+        ),
+    ],
+)
+def test_a_bad_entry_fails_at_load_naming_it(tmp_path: Path, old: str, new: str, message: str) -> None:
+    with pytest.raises(DataFileError, match=message) as caught:
+        load_dictionary(_broken(tmp_path, old, new))
+    assert caught.value.code == "E900" and "concepts.toml" in str(caught.value)
+
+
+def test_not_toml(tmp_path: Path) -> None:
+    path = tmp_path / "concepts.toml"
+    path.write_text("[family\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="not valid TOML"):
+        load_dictionary(path)
+
+
+def test_the_header_says_where_each_part_comes_from() -> None:
+    header = "\n".join(line for line in _shipped_text().splitlines()[:60] if line.startswith("#"))
+    for source in ("TAXONOMY.md", "CONCEPTS.md", "CONCEPTS-rules.md", "library.jsonl", "共性指标"):
+        assert source in header
+    assert not re.search(r"pages-\d{4}#|filled#\d+|library#\d+", _shipped_text()), "no annotated row is copied"
+
+
+# ---- properties -----------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30), st.text(max_size=12), st.none() | st.text(max_size=12))
+def test_the_tagger_is_total_and_consistent(name: str, target: str, project: str | None) -> None:
+    c = tag_concept(name, target, project)
+    assert (c.family is None) == (c.measure is None) == (not c.evidence)
+    if c.concept is not None:
+        assert c.family is not None and c.concept.startswith(c.family + ".")
+    assert tag_concept(name, target, project) is c  # cached
+
+
+def test_a_wrong_type_raises() -> None:
+    with pytest.raises(TypeError):
+        tag_concept(42)  # type: ignore[arg-type]
