@@ -249,6 +249,18 @@ class Funds(_Record):
     """其他资金."""
     annual: Decimal | None = None
     """年度资金申请总额."""
+    budget: Decimal | None = None
+    """全年预算数 (A) of a 自评表's 年度资金总额 row."""
+    executed: Decimal | None = None
+    """全年执行数 (B) of that row."""
+    execution_rate: Decimal | None = None
+    """执行率 (B/A) as stated, in % (a stated ratio ``0.958`` is 95.8)."""
+    execution_weight: Decimal | None = None
+    """The 分值 of the budget execution, as stated in the block."""
+    execution_score: Decimal | None = None
+    """Its 得分, as filed."""
+    execution_raw: str | None = None
+    """The 年度资金总额 row of the block as filed (``"年度资金总额: 9.48 9.48 10 100% 10"``)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True, repr=False)
@@ -539,7 +551,8 @@ class ScoreRow(_Record):
     reason: str | None = None
     """偏差原因 as filed."""
     index: int = 0
-    """0-based index of the indicator in ``Filing.indicators``."""
+    """0-based index of the indicator in ``Filing.indicators``; -1 for the 预算执行率 of the funds block above the
+    table (``Funds.budget``/``executed``), shown as row 0."""
     position: Position | None = None
     """Where the row sits in its source."""
 

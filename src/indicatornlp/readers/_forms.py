@@ -66,6 +66,10 @@ class Vocabulary:
     label_forms: tuple[str, ...]
     """Every label as written in full (产出指标, 产出, 数量指标 …), longest first: for labels glued to a name."""
     key_prefixes: frozenset[str]
+    budget_columns: dict[str, str]
+    """A header of the 自评表's funds block → its column (budget, executed, rate, weight, score, initial)."""
+    budget_rows: frozenset[str]
+    """The labels of the block's total row (年度资金总额)."""
 
 
 def label_stem(label: str) -> str:
@@ -107,6 +111,8 @@ def vocabulary() -> Vocabulary:
         label_starts=frozenset(f[0] for f in forms if f.endswith("指标")),
         label_forms=tuple(sorted((f for f in forms if f.endswith("指标")), key=len, reverse=True)),
         key_prefixes=frozenset(k[:n] for k in keys for n in range(2, len(k))),
+        budget_columns={clean_key(k): role for role, words in data["budget_block"]["columns"].items() for k in words},
+        budget_rows=frozenset(clean_key(k) for k in data["budget_block"]["rows"]),
     )
 
 
@@ -547,4 +553,72 @@ def header_roles(texts: Sequence[str]) -> list[str | None] | None:
         return roles
     if {"level1", "level2", "name"} <= set(roles):
         return roles
+    return None
+
+
+# ---- the funds block of a 自评表 (全年预算数 / 全年执行数 / 分值 / 执行率 / 得分) -----------------------------------
+
+_BLOCK_VALUE = re.compile(r"[+-]?\d+(?:\.\d+)?(?:%|万元?|元|分)?")
+_BLOCK_EMPTY = frozenset({"—", "-", "/", "——", "－", "无"})
+
+
+def budget_block(cells: Sequence[str]) -> tuple[dict[str, str], str] | None:
+    """The 年度资金总额 row of a 自评表's funds block: its values by column, and the row as filed.
+
+    ``cells`` are the tokens of the metadata, in reading order; the header (全年预算数, 全年执行数, 分值, 执行率,
+    得分 …) comes first, the row label 年度资金总额 before its values (or at the end of the header).  Values are
+    placed by column; when one fewer is printed than there are columns (an empty cell the page lost), the stated
+    rate (the value with %) says whether the 年初预算数 or the trailing 得分 is the empty one.  ``None`` when the
+    block is not there or its values cannot be placed.
+
+    >>> page = "全年预算数(A) 全年执行数(B) 分值 执行率(B/A) 得分 年度资金总额: 9.48 9.48 10 100% 10"
+    >>> values, raw = budget_block(page.split())
+    >>> values
+    {'budget': '9.48', 'executed': '9.48', 'weight': '10', 'rate': '100%', 'score': '10'}
+    """
+    v = vocabulary()
+    roles: list[str] = []
+    label_at: int | None = None
+    for i, cell in enumerate(cells):
+        key = clean_key(cell)
+        role = v.budget_columns.get(key)
+        if role is not None and label_at is None:
+            if role in roles:
+                roles = []  # a second header (the block repeated): start over
+            roles.append(role)
+        elif key in v.budget_rows and len(roles) >= 2:
+            label_at = i
+            break
+    if label_at is None or ("rate" not in roles and not {"budget", "executed"} <= set(roles)):
+        return None
+    values: list[str] = []
+    for cell in cells[label_at + 1 :]:
+        text = compact(cell)
+        if not text:
+            continue
+        if text in _BLOCK_EMPTY or _BLOCK_VALUE.fullmatch(text):
+            values.append(text)
+        else:
+            break
+    placed = _place(roles, values)
+    if placed is None:
+        return None
+    raw = " ".join([cells[label_at].strip(), *values])
+    return {role: value for role, value in placed.items() if value not in _BLOCK_EMPTY}, raw
+
+
+def _place(roles: Sequence[str], values: Sequence[str]) -> dict[str, str] | None:
+    """Values by column: all of them, or all but an empty 年初预算数 or 得分 (the rate's % says which)."""
+    if not values:
+        return None
+    if len(values) >= len(roles):
+        return dict(zip(roles, values, strict=False))
+    if len(values) != len(roles) - 1:
+        return None
+    rate = next((i for i, value in enumerate(values) if value.endswith("%")), None)
+    for dropped in ("initial", "score"):
+        if dropped in roles:
+            kept = [r for r in roles if r != dropped]
+            if rate is None or ("rate" in kept and kept.index("rate") == rate):
+                return dict(zip(kept, values, strict=True))
     return None

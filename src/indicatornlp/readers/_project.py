@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 from ..errors import NoIndicatorTableError
 from ..records import Filing, Funds, Indicator, Position
@@ -11,6 +13,7 @@ from ..targets import is_unit
 from ..taxonomy import canonical_category, clean_label
 from ._forms import (
     Label,
+    budget_block,
     is_comparator,
     join_broken,
     label_stem,
@@ -221,6 +224,7 @@ class Project:
         self.lost_thread = False  # a warning says where the table stopped while rows seemed to go on
         self.markers = -1  # the latest marker seen: 0 title, 1 year line, 2 项目名称
         self.scale = 1  # 10000 when the funds block is headed 万元
+        self.meta_cells: list[str] = []  # the metadata's cells in reading order, for the 自评表's funds block
 
     def set_field(self, field: str, value: str) -> None:
         """Record a metadata value (the first one stated wins: a form repeats 其他资金 in its second column)."""
@@ -252,9 +256,33 @@ class Project:
                 break
             row.level1 = level1
 
+    def execution(self, funds: Funds) -> Funds:
+        """``funds`` with the budget execution a 自评表's funds block states (年度资金总额: 全年预算数, 全年执行数,
+        分值, 执行率, 得分)."""
+        block = budget_block(self.meta_cells)
+        if block is None:
+            return funds
+        values, raw = block
+        scale = 10000 if any(_WAN.search(cell) for cell in self.meta_cells) else self.scale  # "项目资金 (万元)"
+        rate = _number(values.get("rate"))
+        if rate is not None and not values["rate"].endswith("%") and rate <= Decimal("1.5"):
+            rate *= 100  # a ratio (0.958): the rate in %
+        return dataclasses.replace(
+            funds,
+            budget=parse_amount(values["budget"], scale=scale) if "budget" in values else None,
+            executed=parse_amount(values["executed"], scale=scale) if "executed" in values else None,
+            execution_rate=rate,
+            execution_weight=_number(values.get("weight")),
+            execution_score=_number(values.get("score")),
+            execution_raw=raw,
+        )
+
     def filing(self, default_year: int | None) -> Filing:
         f = self.fields
-        funds = Funds(**{k: parse_amount(f[k], scale=self.scale) if k in f else None for k in _FUNDS})
+        amounts = {k: parse_amount(f[k], scale=self.scale) if k in f else None for k in _FUNDS}
+        funds = self.execution(
+            Funds(amounts["total"], amounts["fiscal"], amounts["carryover"], amounts["other"], amounts["annual"])
+        )
         warnings = list(self.warnings)
         for row in self.rows:
             if canonical_category(row.level1, row.level2) is None:
@@ -281,6 +309,13 @@ class Project:
             warnings=tuple(warnings),
             form=self.form or "目标表",
         )
+
+
+_WAN = re.compile(r"[(（]\s*万元\s*[)）]")
+
+
+def _number(text: str | None) -> Decimal | None:
+    return parse_amount(text.rstrip("%分")) if text else None
 
 
 def no_table(path: str, *, seen: str = "") -> NoIndicatorTableError:

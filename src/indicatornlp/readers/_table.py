@@ -248,6 +248,7 @@ class _GridReader:
 
     # metadata
     def metadata_row(self, project: Project, texts: Sequence[Text]) -> None:
+        project.meta_cells += [t.text for t in texts]
         if self.goal_below is not None:
             goal_col, overall_col = self.goal_below
             self.goal_below = None

@@ -367,6 +367,7 @@ def _read_metadata(project: Project, lines: Sequence[Line], *, single: bool = Fa
         for tok in ((line.text,) if single else line.text.split())
     ]
     _read_key_values(project, cells, single=single)
+    project.meta_cells += [tok for line in body for tok in ((line.text,) if single else line.text.split())]
     if goal_at is not None:
         first = body[goal_at].text.split()
         at = next(i for i, tok in enumerate(first) if _is_goal_key(tok))

@@ -49,6 +49,8 @@ class ScoredCard:
     """What the 分值 of a table may add up to (100, or 90 with 预算执行率 outside the table)."""
     stated: tuple[Decimal | None, Decimal | None] | None = None
     """The 总分 line of the table: (its 分值, its 得分), ``None`` when the table has none."""
+    execution: tuple[Decimal, Decimal, Decimal] | None = None
+    """The funds block's (全年预算数, 全年执行数, stated 执行率 in %), ``None`` when it does not state all three."""
 
 
 def row_findings(scored: ScoredRow) -> list[Finding]:
@@ -150,6 +152,19 @@ def weights_do_not_sum(s: ScoredCard) -> Iterator[Said]:
     if total not in s.sums:
         shown = " or ".join(_n(x) for x in s.sums)
         yield say(total=_n(total), expected=shown)
+
+
+@rule("S110", _W, scope="scorecard")
+def execution_rate_differs(s: ScoredCard) -> Iterator[Said]:
+    if s.execution is None:
+        return
+    budget, executed, stated = s.execution
+    computed = executed * 100 / budget
+    if abs(computed - stated) > _RATE_ROUNDING:
+        yield say(stated=_n(stated), computed=_n(computed), budget=_n(budget), executed=_n(executed))
+
+
+_RATE_ROUNDING = Decimal("0.5")  # a rate stated to whole percent (95.86 → 96 %) is not a discrepancy
 
 
 @rule("S109", _W, scope="scorecard")

@@ -64,10 +64,45 @@ def score(filing: Filing, *, rules: ScoringRules | None = None) -> Scorecard:
         row = _row(index, ind, judged, level1, weight, _decimal(filed), reason, flags)
         scored.append(row)
         findings += row_findings(ScoredRow(row, rules.tolerance, rules.too_low))
+    if not any(row.level1 == _BUDGET for row in scored) and (block := _block_row(filing, rules)) is not None:
+        scored.insert(0, block)  # the funds block above the table: scored once, where no table row does it
+        findings[:0] = row_findings(ScoredRow(block, rules.tolerance, rules.too_low))
     card = _card(filing, scored, weights_filed, totals, rules)
     stated = _stated_total(totals[-1], rules) if totals else None
-    first = card_findings(ScoredCard(card, weights_filed, rules.sums, stated))
+    first = card_findings(ScoredCard(card, weights_filed, rules.sums, stated, _execution(filing)))
     return dataclasses.replace(card, findings=(*first, *findings))
+
+
+def _block_rate(filing: Filing) -> Decimal | None:
+    """预算执行率 in % from the funds block: 全年执行数 / 全年预算数, else the rate it states."""
+    funds = filing.funds
+    if funds.budget is not None and funds.executed is not None and funds.budget > 0:
+        return (funds.executed * 100 / funds.budget).quantize(_CENT)
+    return funds.execution_rate
+
+
+def _execution(filing: Filing) -> tuple[Decimal, Decimal, Decimal] | None:
+    """(全年预算数, 全年执行数, stated 执行率) when the funds block states all three, for S110."""
+    f = filing.funds
+    if f.budget is None or f.executed is None or f.execution_rate is None or f.budget <= 0:
+        return None
+    return f.budget, f.executed, f.execution_rate
+
+
+def _block_row(filing: Filing, rules: ScoringRules) -> ScoreRow | None:
+    """The 预算执行率 the funds block states, as a row scored by the table's own rule for it (index -1: above the
+    table); its weight the block's 分值 (default: the 预算执行率 points of the rules), its 得分 kept as filed."""
+    rate = _block_rate(filing)
+    if rate is None:
+        return None
+    funds = filing.funds
+    target = "100%"
+    actual = f"{rate:f}%"
+    judged = judge(_BUDGET, target, actual, year=filing.year, rules=rules)
+    weight = funds.execution_weight if funds.execution_weight is not None else rules.points.get(_BUDGET)
+    ind = Indicator(_BUDGET, target, actual_raw=actual, position=filing.source)
+    flags = frozenset() if weight is not None else frozenset({"no_weight"})
+    return _row(-1, ind, judged, _BUDGET, weight, funds.execution_score, None, flags)
 
 
 def filed_cells(ind: Indicator, rules: ScoringRules | None = None) -> tuple[str | None, str | None, str | None]:
