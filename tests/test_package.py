@@ -36,6 +36,8 @@ LAYERS = {
     "report": 6,
     "audit": 7,
     "tables": 7,
+    "annotate": 7,
+    "review": 7,
     "batch": 8,
     "cli": 9,
     "__main__": 10,

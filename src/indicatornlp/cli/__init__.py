@@ -2,17 +2,18 @@
 
 Library errors (``IndicatorNLPError``) become one-line messages and exit code 1; wrong usage exits 2
 (click's own convention).  Each command's docstring is its ``--help``.  The commands live by job in
-``_read`` (parse-target, read, normalize), ``_tag`` (tag, audit), ``_link`` (link, library) and ``_model``
-(train, evaluate); importing them registers them on the group of ``_base``.
+``_read`` (parse-target, read, normalize), ``_tag`` (tag, audit), ``_link`` (link, library), ``_model``
+(train, evaluate) and ``_own`` (annotate, review, train --with-shipped); importing them registers them on the
+group of ``_base``.
 """
 
 from __future__ import annotations
 
-from . import _link, _model, _read, _tag
+from . import _link, _model, _own, _read, _tag
 from ._base import cli
 
 __all__ = ["cli", "main"]
-_COMMANDS = (_link, _model, _read, _tag)
+_COMMANDS = (_link, _model, _own, _read, _tag)
 
 
 def main() -> None:

@@ -8,13 +8,13 @@ from typing import Any
 import click
 
 from ..readers import Walk
-from ._base import cli, fail, library_errors
+from ._base import cli, fail, library_errors, model_from_environment, model_option
 
 # ---- tag and audit (batch.py, audit.py, report.py) ----
 
 
 def _model_option(model_path: str | None, no_model: bool) -> Any:
-    if model_path and no_model:
+    if model_path and no_model and not model_from_environment():  # --no-model wins over $INDICATORNLP_MODEL
         raise click.UsageError("give either --model or --no-model, not both")
     return False if no_model else model_path
 
@@ -31,7 +31,7 @@ def _failure_line(failure: Any) -> str:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Local worker processes.")
 @click.option("--backend", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786) for --backend dask.")
-@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False), help="A trained model file.")
+@model_option
 @click.option("--no-model", is_flag=True, help="Skip the classifier: filed categories and model-free rules only.")
 @click.option("--resume", is_flag=True, help="Take over the files already in OUT (unchanged since), read the rest.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
@@ -107,7 +107,7 @@ def tag_command(
 @cli.command("audit")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write a report: .html or .md")
-@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False), help="A trained model file.")
+@model_option
 @click.option("--no-model", is_flag=True, help="Skip the classifier: model-free rules only.")
 @library_errors
 def audit_command(paths: tuple[str, ...], output: str | None, model_path: str | None, no_model: bool) -> None:
