@@ -40,6 +40,8 @@ LAYERS = {
     "report": 6,
     "audit": 7,
     "tables": 7,
+    "annotate": 7,
+    "review": 7,
     "batch": 8,
     "folders": 9,
     "cli": 9,

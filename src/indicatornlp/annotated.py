@@ -49,6 +49,7 @@ _OPTIONAL_STR = (
     "note",
     "family",
     "concept",
+    "doubt",
 )
 _OPTIONAL_BOOL = ("legacy", "reviewed", "unsure")
 _FIELDS = (*_REQUIRED, *_OPTIONAL_STR, *_OPTIONAL_BOOL, "year", "admissible")
@@ -105,6 +106,8 @@ class Example:
     """A person checked the label."""
     note: str | None = None
     """Why the gold label differs from the filed one (or another remark on the row)."""
+    doubt: str | None = None
+    """Why ``indicatornlp annotate`` asks a person to look at the row (``None``: no doubt)."""
     split: str | None = None
     """``train`` or ``holdout`` when the file sits in a directory of that name."""
     path: str = ""
@@ -120,6 +123,10 @@ class Example:
     def to_dict(self) -> dict[str, Any]:
         """The example as a plain dict (JSON-ready)."""
         return dataclasses.asdict(self)
+
+    def record(self) -> dict[str, Any]:
+        """The example as one line of the JSONL schema (what ``read_annotated`` reads back; no path, line, split)."""
+        return {name: getattr(self, name) for name in _FIELDS}
 
 
 def default_annotated_dir() -> Path:

@@ -11,7 +11,7 @@ import click
 from ..errors import FilingNotFoundError
 from ..messages import Lang, placeholders, resolve_lang, severity_name, text
 from ..records import Filing, Finding, Severity
-from ._base import cli, fail, failure_line, lang_option, library_errors, model_choice, pad
+from ._base import cli, fail, failure_line, lang_option, library_errors, model_choice, model_option, pad
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -82,7 +82,7 @@ def _counts(findings: Any) -> dict[str, int]:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors: the exit code (and -o) tell the rest.")
 @lang_option
-@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False), help="A trained model file.")
+@model_option
 @click.option("--no-model", is_flag=True, help="Skip the classifier: model-free rules only.")
 @library_errors
 def audit_command(

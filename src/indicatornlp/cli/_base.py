@@ -51,7 +51,7 @@ def library_errors(func: F) -> F:
 
 def model_choice(model_path: str | None, no_model: bool) -> Any:
     """``--model PATH`` / ``--no-model`` as the ``model=`` of the library (a path, ``False`` or ``None``)."""
-    if model_path and no_model:
+    if model_path and no_model and not model_from_environment():  # --no-model wins over $INDICATORNLP_MODEL
         raise click.UsageError("give either --model or --no-model, not both")
     return False if no_model else model_path
 
@@ -100,3 +100,39 @@ def stdin_or_args(values: tuple[str, ...]) -> Iterator[str]:
                 yield line.rstrip("\r\n")
         else:
             yield value
+
+
+MODEL_ENV = "INDICATORNLP_MODEL"
+"""The environment variable that names a model file for every command that takes ``--model``."""
+
+
+def _check_model(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import os
+
+    if value is not None and not os.path.isfile(value):
+        from click.core import ParameterSource
+
+        given = f"${MODEL_ENV}" if ctx.get_parameter_source("model_path") is ParameterSource.ENVIRONMENT else "--model"
+        raise click.BadParameter(f"{value}: no such model file (from {given})", ctx=ctx, param=param)
+    return value
+
+
+def model_option(func: F) -> F:
+    """``--model FILE``, or the file named by ``$INDICATORNLP_MODEL``; neither: the shipped model."""
+    return click.option(
+        "--model",
+        "model_path",
+        envvar=MODEL_ENV,
+        show_envvar=True,
+        callback=_check_model,
+        type=click.Path(dir_okay=False),
+        help=f"A model file (train one with `indicatornlp train`) [default: ${MODEL_ENV}, else the shipped model].",
+    )(func)
+
+
+def model_from_environment() -> bool:
+    """True when the current command's ``--model`` came from ``$INDICATORNLP_MODEL`` rather than the command line."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and ctx.get_parameter_source("model_path") is ParameterSource.ENVIRONMENT

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ._base import cli, library_errors
+from ._base import cli, library_errors, model_option
 
 # ---- train, evaluate, normalize (model.py, api.py) ------------------------------------------------------
 
@@ -23,7 +23,7 @@ def _annotated_split(data: str | None, split: str) -> Any:
 
 
 @cli.command("train")
-@click.argument("data", required=False, type=click.Path(exists=True))
+@click.argument("data", nargs=-1, type=click.Path(exists=True))
 @click.option("-o", "--output", default="models", show_default=True, type=click.Path(), help="Directory or .npz file.")
 @click.option(
     "--holdout", type=click.Path(exists=True), help="Rows scored once after fitting [default: holdout/ beside DATA]."
@@ -34,44 +34,76 @@ def _annotated_split(data: str | None, split: str) -> Any:
 @click.option(
     "--repeats", type=click.IntRange(min=1), default=5, show_default=True, help="Seeds of the repeated grouped CV."
 )
+@click.option(
+    "--with-shipped",
+    is_flag=True,
+    help="Train on DATA together with the shipped train/: your rows weigh more, the weight chosen by CV grouped by "
+    "your filings (the shipped features and parameters; the shipped holdout scored).",
+)
+@click.option(
+    "--weight", type=click.FloatRange(min=0, min_open=True), help="With --with-shipped: your rows' weight, not chosen."
+)
 @library_errors
 def train_command(
-    data: str | None, output: str, holdout: str | None, no_select: bool, folds: int, jobs: int, repeats: int
+    data: tuple[str, ...],
+    output: str,
+    holdout: str | None,
+    no_select: bool,
+    folds: int,
+    jobs: int,
+    repeats: int,
+    with_shipped: bool,
+    weight: float | None,
 ) -> None:
-    """Train the category model on annotated rows (DATA: a .jsonl file or directory [default: the shipped train/]).
+    """Train the category model on annotated rows (DATA…: .jsonl files or directories [default: the shipped train/]).
 
     Compares feature sets and parameters by cross-validation grouped by source filing, fits the best on all of
-    DATA, scores it once on the holdout, and writes the model and its JSON card.
+    DATA, scores it once on the holdout, and writes the model and its JSON card.  With --with-shipped, DATA are
+    your own rows (``indicatornlp annotate``) trained together with the shipped data.
 
     \b
     Example:
         indicatornlp train -o models/
         indicatornlp train data/annotated/train --holdout data/annotated/holdout -o /tmp/model.npz
+        indicatornlp train rows.jsonl --with-shipped -o models/
     """
     from pathlib import Path
 
     from ..annotated import read_annotated
     from ..model import format_comparison, train
 
-    train_path = _annotated_split(data, "train")
+    if with_shipped:
+        from ._own import train_with_shipped
+
+        train_with_shipped(data, output, holdout, weight, folds, jobs)
+        return
+    if weight is not None:
+        raise click.UsageError("--weight goes with --with-shipped")
+    paths = [_annotated_split(d, "train") for d in data] or [_annotated_split(None, "train")]
+    train_path = paths[0]
     holdout_path = Path(holdout) if holdout is not None else train_path.parent / "holdout"
     holdout_rows = read_annotated(holdout_path) if (holdout or holdout_path.is_dir()) else None
     say = (lambda line: click.echo("  " + line, err=True)) if not no_select else None
     if say:
         click.echo("grouped cross-validation (one line per configuration):", err=True)
     model = train(
-        read_annotated(train_path),
+        [e for path in paths for e in read_annotated(path)],
         select=not no_select,
         folds=folds,
         holdout=holdout_rows,
         jobs=jobs,
-        source=_shown(train_path),
+        source=" + ".join(_shown(path) for path in paths),
         progress=say,
         repeats=repeats if folds >= 2 else 1,
     )
     if model.card["selection"]:
         click.echo(format_comparison(model.card["selection"]))
-    elif model.card["cv"]:
+    finish(model, holdout_path, output)
+
+
+def finish(model: Any, holdout_path: Any, output: str) -> None:
+    """The grouped-CV and holdout lines of a trained model (unless a comparison was printed), then save it."""
+    if model.card["cv"] and not model.card["selection"]:
         cv = model.card["cv"]
         click.echo(f"grouped CV: accuracy {cv['accuracy']:.3f}  macro-F1 {cv['macro_f1']:.3f}  ECE {cv['ece']:.3f}")
     if model.card.get("cv_repeated"):
@@ -115,9 +147,7 @@ def _shown(path: Any) -> str:
 
 @cli.command("evaluate")
 @click.argument("data", required=False, type=click.Path(exists=True))
-@click.option(
-    "--model", "model_path", type=click.Path(exists=True, dir_okay=False), help="A model file [default: shipped]."
-)
+@model_option
 @click.option("--plot", type=click.Path(dir_okay=False), help="Also draw the confusion matrix into this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @click.option("--linking", is_flag=True, help="Score link() against the rows' concepts instead of the model.")
@@ -219,9 +249,12 @@ def _evaluate_links(path: Any, threshold: float | None, as_json: bool) -> None:
 
 def _evaluate_categories(path: Any, model_path: str | None, plot: str | None, as_json: bool) -> None:
     from ..annotated import read_annotated
-    from ..model import evaluate, load_model
+    from ..model import evaluate, load_model, usable
 
-    scores = evaluate(load_model(model_path), read_annotated(path))
+    rows, left = usable(read_annotated(path))
+    if left:  # rows of `indicatornlp annotate` filed without a 二级: their label is the model's own guess
+        click.echo(f"indicatornlp: left out {len(left)} rows with no filed 二级 that nobody reviewed", err=True)
+    scores = evaluate(load_model(model_path), rows)
     if as_json:
         click.echo(json.dumps({"data": str(path), **scores.to_dict()}, ensure_ascii=False))
     else:

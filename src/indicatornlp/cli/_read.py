@@ -11,7 +11,7 @@ import click
 
 from ..errors import IndicatorNLPError
 from ..readers import FORMAT_NAMES
-from ._base import cli, display_width, echo_jsonl, library_errors, stdin_or_args
+from ._base import cli, display_width, echo_jsonl, library_errors, model_option, stdin_or_args
 
 # ---- commands ----------------------------------------------------------------------------------------
 # Each command lives in its own section below; keep them thin: parse options, call the library, print.
@@ -145,9 +145,7 @@ def read_command(files: tuple[str, ...], as_jsonl: bool, as_csv: bool, fmt: str 
 @click.option("--level1", default=None, help="The filed 一级指标 of every indicator given.")
 @click.option("--level2", default=None, help="The filed 二级指标 of every indicator given.")
 @click.option("--year", type=int, default=None, help="Year for deadlines that state none (年底前).")
-@click.option(
-    "--model", "model_path", type=click.Path(exists=True, dir_okay=False), help="A model file [default: shipped]."
-)
+@model_option
 @library_errors
 def normalize_command(
     indicators: tuple[str, ...], level1: str | None, level2: str | None, year: int | None, model_path: str | None

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..readers import Walk
-from ._base import cli, fail, failure_line, lang_option, library_errors, model_choice
+from ._base import cli, fail, failure_line, lang_option, library_errors, model_choice, model_option
 
 # ---- tag (batch.py, tables.py) ----
 
@@ -19,7 +19,7 @@ from ._base import cli, fail, failure_line, lang_option, library_errors, model_c
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Local worker processes.")
 @click.option("--backend", type=click.Choice(["local", "dask"]), default="local", show_default=True)
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:8786) for --backend dask.")
-@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False), help="A trained model file.")
+@model_option
 @click.option("--no-model", is_flag=True, help="Skip the classifier: filed categories and model-free rules only.")
 @click.option("--resume", is_flag=True, help="Take over the files already in OUT (unchanged since), read the rest.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")

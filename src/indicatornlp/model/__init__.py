@@ -8,6 +8,7 @@ One job per module, imports one way (each imports only those above it):
 - ``core``: the ``Model``: predictions with probabilities, saving the arrays and the card;
 - ``evaluation``: ``evaluate`` and its ``Evaluation`` (scores, per-class table, confusion);
 - ``training``: ``train``, and ``compare`` (feature and parameter selection by grouped cross-validation);
+- ``mixing``: ``train_with_shipped``, a user's own rows with the shipped data, their weight chosen by grouped CV;
 - ``persistence``: ``load_model`` (checked against the card), ``default_model()`` (the shipped model, once).
 
 >>> p = load_model().predict([("群众满意度", ">=95%")])[0]
@@ -27,6 +28,7 @@ from .core import CARD_FORMAT, MODEL_FILE, Model
 from .evaluation import ClassScore, Evaluation, evaluate
 from .features import BLOCK_WEIGHTS, FEATURE_SETS, clean_name, name_words, target_features
 from .labelled import data_fingerprint, data_hash
+from .mixing import OWN_WEIGHTS, choose_weight, train_with_shipped, usable
 from .persistence import (
     ModelRebuiltWarning,
     ModelVersionWarning,
@@ -59,6 +61,7 @@ __all__ = [
     "DEFAULT_FEATURES",
     "FEATURE_SETS",
     "MODEL_FILE",
+    "OWN_WEIGHTS",
     "RANDOM_STATE",
     "ClassScore",
     "Evaluation",
@@ -67,6 +70,7 @@ __all__ = [
     "ModelRebuiltWarning",
     "ModelVersionWarning",
     "build_pipeline",
+    "choose_weight",
     "clean_name",
     "compare",
     "data_fingerprint",
@@ -80,4 +84,6 @@ __all__ = [
     "repeated_cv",
     "target_features",
     "train",
+    "train_with_shipped",
+    "usable",
 ]

@@ -40,12 +40,20 @@ class _Labelled:
     """The annotated defensible 二级 (empty: not judged)."""
     dictionary: tuple[str, ...] = ()
     """The concept dictionary's admissible 二级 for the row (empty: no measure known)."""
+    weight: float = 1.0
+    """Its sample weight in training (``train(sample_weight=…)``: a user's own rows weigh more)."""
 
 
-def _labelled(examples: Iterable[Example | Mapping[str, Any]]) -> list[_Labelled]:
+def _labelled(
+    examples: Iterable[Example | Mapping[str, Any]], weights: Sequence[float] | None = None
+) -> list[_Labelled]:
     taxonomy = default_taxonomy()
+    examples = list(examples)
+    if weights is not None and len(weights) != len(examples):
+        raise ValueError(f"{len(weights)} sample weights for {len(examples)} examples")
     out = []
     for i, example in enumerate(examples):
+        weight = 1.0 if weights is None else float(weights[i])
         if isinstance(example, Mapping):
             record = {str(k): v for k, v in example.items()}
             where = f"example {i}"
@@ -74,9 +82,9 @@ def _labelled(examples: Iterable[Example | Mapping[str, Any]]) -> list[_Labelled
         line = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
         if clean_name(name):
             dictionary = tag_concept(clean_name(name), target).admissible
-            out.append(_Labelled(name, target, label, group, line, filed, tuple(admissible), dictionary))
+            out.append(_Labelled(name, target, label, group, line, filed, tuple(admissible), dictionary, weight))
     # a canonical order: the same examples in any order give the same folds and the same fitted model
-    return sorted(out, key=lambda r: r.line)
+    return sorted(out, key=lambda r: (r.line, r.weight))
 
 
 def data_hash(lines: Iterable[str]) -> str:
@@ -87,8 +95,16 @@ def data_hash(lines: Iterable[str]) -> str:
 def _fingerprint(rows: Sequence[_Labelled]) -> dict[str, str]:
     """``sha256``: every field of every example; ``sha256_training``: only what the model learns from (name,
     target, 二级, group), which stays put when a field the model ignores (``concept``, ``note``) is added."""
-    seen = [json.dumps([r.name, r.target, r.level2, r.group], ensure_ascii=False) for r in rows]
-    return {"sha256": data_hash(r.line for r in rows), "sha256_training": data_hash(seen)}
+    # a weight other than 1 is part of what the model learns from (and the hashes of unweighted data stay as they were)
+    seen = [json.dumps([r.name, r.target, r.level2, r.group, *_weight(r)], ensure_ascii=False) for r in rows]
+    return {
+        "sha256": data_hash(r.line + "".join(f"\t{w}" for w in _weight(r)) for r in rows),
+        "sha256_training": data_hash(seen),
+    }
+
+
+def _weight(row: _Labelled) -> list[float]:
+    return [] if row.weight == 1.0 else [row.weight]
 
 
 def data_fingerprint(examples: Iterable[Example | Mapping[str, Any]]) -> dict[str, str]:
