@@ -64,7 +64,7 @@ MISMATCH_CONFIDENCE = 0.8
 """The model's confidence from which a filed 二级 that differs from the prediction is a ``mismatch``."""
 
 # a name that ends so is a rate: a bare number in its target is a percentage
-_RATE = re.compile(r"(?:率|满意度|占比|比例|比重)(?:[(（][^)）]*[)）])?$|[(（]%[)）]$")
+_RATE = re.compile(r"(?:率|满意度|占比|比例|比重)(?:[(（][^()（）]*[)）])?$|[(（]%[)）]$")
 # a name that asks for a date: an Excel serial number in its target is one
 _DATE_NAME = re.compile(r"时间|日期|时限|期限|截止|完成时")
 _HUNDRED = Decimal(100)

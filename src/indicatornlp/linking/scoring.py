@@ -15,7 +15,6 @@ import functools
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -23,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import LinkingError
-from ..text import normalize_text, strip_decoration
+from ..text import STRIP_PASSES, bounded_cache, normalize_text, strip_decoration
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -97,7 +96,7 @@ _DECORATION = re.compile(
 )
 # a target written into the name: "受益建档立卡贫困人口数≥**人", "干警满意度>=95%"
 _EMBEDDED_TARGET = re.compile(r"(?<=[\u4e00-\u9fff])\s*[≥≤<>=]=?\s*[\d.*xX]+\s*[%\u4e00-\u9fff/]{0,4}$")
-_TRAILING = re.compile(r"(?:[%‰]|百分比|[:：;；,，。.、\-—/]|\s)+$")
+_TRAILING = "%‰:：;；,，。.、-—/"  # and white space and 百分比: stripped from the end (``_strip_trailing``)
 _QUOTES = str.maketrans("", "", "“”\"'‘’《》〈〉「」『』")
 _SPACES = re.compile(r"\s+")
 _PLACEHOLDER = re.compile(r"^[\W\d_xX*]*$")
@@ -106,7 +105,7 @@ _PLACEHOLDER_WORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=1 << 20)
+@bounded_cache(1 << 16)
 def clean_name(name: str) -> str:
     """The name as compared: width folded, numbering, ``指标1:``, ``★``, brackets, quotes and spaces removed.
 
@@ -126,13 +125,35 @@ def clean_name(name: str) -> str:
     """
     text = strip_decoration(name, _DECORATION).translate(_QUOTES)
     without = _BRACKETS.sub("", text)
-    while without != text:  # nested brackets
+    for _ in range(STRIP_PASSES):  # nested brackets, innermost first (bounded: a hostile name stays linear)
+        if without == text:
+            break
         text, without = without, _BRACKETS.sub("", without)
     if not _SPACES.sub("", without):
         without = re.sub(r"[()\[\]【】]", "", name)
         without = normalize_text(without)
-    text = _TRAILING.sub("", _EMBEDDED_TARGET.sub("", without))
+    text = _strip_trailing(_EMBEDDED_TARGET.sub("", without))
     return _SPACES.sub("", text)
+
+
+def _strip_trailing(text: str) -> str:
+    """Trailing %, 百分比, punctuation and white space removed, in one backward pass.
+
+    (A pattern ``(?:…)+$`` would rescan a long run of punctuation from each of its characters.)
+
+    >>> _strip_trailing("服务对象满意度 百分比%：")
+    '服务对象满意度'
+    """
+    end = len(text)
+    while True:
+        stop = end
+        while stop and (text[stop - 1] in _TRAILING or text[stop - 1].isspace()):
+            stop -= 1
+        if text.endswith("百分比", 0, stop):
+            stop -= 3
+        if stop == end:
+            return text[:end]
+        end = stop
 
 
 def is_placeholder_name(name: str) -> bool:
@@ -145,7 +166,7 @@ def is_placeholder_name(name: str) -> bool:
     return not key or bool(_PLACEHOLDER.match(key)) or key.lower() in _PLACEHOLDER_WORDS
 
 
-@lru_cache(maxsize=1 << 20)
+@bounded_cache(1 << 16)
 def _reversed(key: str) -> str:
     return key[::-1]
 
@@ -166,7 +187,7 @@ def _measure_table() -> tuple[re.Pattern[str], dict[str, tuple[int, str]], tuple
     return pattern, words, tuple(classes)
 
 
-@lru_cache(maxsize=1 << 20)
+@bounded_cache(1 << 16)
 def measure_of(key: str) -> tuple[str | None, str]:
     """The measure class of a cleaned name and the name as compared (its measure word made canonical).
 

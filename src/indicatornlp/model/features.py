@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from functools import lru_cache
 
 import numpy as np
 
 from ..inputs import read_input
 from ..targets import parse_target
-from ..text import normalize_text, strip_decoration
+from ..text import bounded_cache, normalize_text, strip_decoration
 from ..tokenize import tokenize
 
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
@@ -45,7 +44,7 @@ _NAME_DECORATION = re.compile(r"^指标\s*\d+\s*[:：.、]\s*|^【[^】]{0,6}】
 _NAME_EDGES = " \t:：;；,，。、"
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(65536)
 def clean_name(name: str) -> str:
     """The 三级指标 as the model reads it: normalized text, row numbering and tags removed.
 
@@ -66,7 +65,7 @@ def name_words(name: str) -> tuple[str, ...]:
     return tuple(w for w in tokenize(name) if any(ch.isalnum() for ch in w))
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(65536)
 def target_features(raw: str) -> tuple[str, ...]:
     """The target as the model reads it: the fields of ``parse_target`` as tokens.
 

@@ -18,12 +18,12 @@ import re
 import tomllib
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import NamedTuple
 
 from ..taxonomy import Taxonomy, clean_label, default_taxonomy
-from ..text import is_cjk, normalize_text
+from ..text import bounded_cache, is_cjk, normalize_text
 
 # ---- vocabulary (data/readers.toml and the taxonomy) ----------------------------------------------------
 
@@ -135,10 +135,10 @@ def compact(text: str) -> str:
 
 
 _KEY_PREFIX = re.compile(r"^(?:其中|含)[:：]?")
-_KEY_SUFFIX = re.compile(r"(?:[:：]|\([^()]*\))+$")
+_KEY_SUFFIX = re.compile(r"(?:[:：]|\([^()]*\)){1,8}$")  # bounded: linear on a run of colons
 
 
-@lru_cache(maxsize=8192)
+@bounded_cache(8192)
 def clean_key(text: str) -> str:
     """A metadata label as matched: ``"其中：财政资金"`` → ``"财政资金"``, ``"项目资金 (元)"`` → ``"项目资金"``."""
     key = compact(text)
@@ -146,7 +146,7 @@ def clean_key(text: str) -> str:
     return _KEY_SUFFIX.sub("", key)
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(65536)
 def metadata_key(text: str) -> tuple[str, str] | None:
     """The field a metadata label announces and any value written in the same cell ("项目名称：物业管理").
 
@@ -251,7 +251,7 @@ def parse_date(text: str) -> datetime.date | None:
 # ---- labels and values --------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=16384)
+@bounded_cache(16384)
 def as_label(text: str) -> Label | None:
     """The cell read as a 一级/二级 label, or ``None`` (a 三级 name, a value, anything else).
 

@@ -30,10 +30,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..records import Filing, Position
 from ..targets import is_target_cell, is_unit
+from ..text import bounded_cache
 from ._forms import (
     Label,
     as_label,
@@ -174,7 +174,7 @@ def _opens_table(text: str) -> bool:
 _NAME_WORDS = ("三级指标", "指标名称", "三级指标内容")
 
 
-@lru_cache(maxsize=16384)
+@bounded_cache(16384)
 def _header_like(text: str) -> bool:
     """A line made of header words, or of pieces of them ("一级指", "标", "年度指标")."""
     if not text.strip() or as_label(text) is not None or is_label_prefix(text):

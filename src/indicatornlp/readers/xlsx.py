@@ -150,7 +150,7 @@ def cell_text(value: Any, number_format: str | None = "General") -> str:
 
 
 # the first section of a number format, without its quoted literals, escapes and [colour]/[condition] tags
-_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\[\]]*\]|_.|\*.')
 
 
 def _number_text(value: float | int | Decimal, number_format: str) -> str:
