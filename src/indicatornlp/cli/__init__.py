@@ -16,5 +16,8 @@ _COMMANDS = (_link, _model, _read, _tag)
 
 
 def main() -> None:
-    """Entry point of the console script."""
-    cli(prog_name="indicatornlp")
+    """Entry point of the console script: ``SIGTERM`` stops a run as Ctrl-C does (temporary files removed)."""
+    from ..atomic import sigterm_as_interrupt
+
+    with sigterm_as_interrupt():
+        cli(prog_name="indicatornlp")

@@ -44,9 +44,24 @@ def library_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except IndicatorNLPError as err:
-            fail(str(err))
+            fail(str(err), err.exit_code)  # 2 when the run has nothing to do (a missing path, an output on an input)
 
     return wrapper  # type: ignore[return-value]
+
+
+def csv_cell(value: Any, *, raw: bool) -> str:
+    """A value as a CSV cell for a spreadsheet: control characters stripped, formulas neutralized unless ``raw``."""
+    from ..tables import neutralize, strip_controls
+
+    text, _ = strip_controls("" if value is None else str(value))
+    return text if raw else neutralize(text)
+
+
+raw_option = click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV text cells as they are: no apostrophe before a leading = + - @ (which a spreadsheet runs as a formula).",
+)
 
 
 def echo_jsonl(records: Iterable[dict[str, Any]]) -> None:

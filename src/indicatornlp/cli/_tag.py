@@ -7,8 +7,9 @@ from typing import Any
 
 import click
 
+from ..errors import printable
 from ..readers import Walk
-from ._base import cli, fail, library_errors
+from ._base import cli, fail, library_errors, raw_option
 
 # ---- tag and audit (batch.py, audit.py, report.py) ----
 
@@ -34,6 +35,7 @@ def _failure_line(failure: Any) -> str:
 @click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False), help="A trained model file.")
 @click.option("--no-model", is_flag=True, help="Skip the classifier: filed categories and model-free rules only.")
 @click.option("--resume", is_flag=True, help="Take over the files already in OUT (unchanged since), read the rest.")
+@raw_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @library_errors
 def tag_command(
@@ -45,6 +47,7 @@ def tag_command(
     model_path: str | None,
     no_model: bool,
     resume: bool,
+    raw: bool,
     quiet: bool,
 ) -> None:
     """Read every filing under FILE|DIR…, normalize and audit each indicator, write one row per indicator.
@@ -57,6 +60,7 @@ def tag_command(
         indicatornlp tag data/filings -o tags.xlsx --jobs 2
         indicatornlp tag submissions/ -o tags.csv --backend dask --scheduler tcp://10.0.0.5:8786
     """
+    from ..atomic import Terminated
     from ..batch import tag_to_file
 
     if backend == "dask" and not scheduler:
@@ -82,14 +86,22 @@ def tag_command(
             scheduler=scheduler,
             model=model,
             resume=resume,
+            raw=raw,
             progress=progress,
             on_failure=report,
         )
+    except Terminated:
+        fail("terminated — no output written, the previous one left as it was", 143)
+        return
     except KeyboardInterrupt:
         fail("interrupted — no output written", 130)
         return
+    for special in Walk((), special=tuple(result.special)).special_lines():
+        click.echo(f"indicatornlp: {special}", err=True)
+    if result.stripped:
+        click.echo(f"indicatornlp: stripped {result.stripped} control character(s) from the cells written", err=True)
     if result.skipped:
-        shown = ", ".join(result.skipped[:3]) + (" …" if len(result.skipped) > 3 else "")
+        shown = ", ".join(printable(p) for p in result.skipped[:3]) + (" …" if len(result.skipped) > 3 else "")
         click.echo(f"indicatornlp: skipped {len(result.skipped)} hidden file(s) or folder(s): {shown}", err=True)
     if line := Walk((), not_filings=tuple(result.not_filings)).skipped_line():
         click.echo(f"indicatornlp: {line}", err=True)
@@ -120,13 +132,14 @@ def audit_command(paths: tuple[str, ...], output: str | None, model_path: str | 
     Example:
         indicatornlp audit data/filings/songjiang-zuzhibu-2022.md -o audit.html
     """
-    from pathlib import Path
-
+    from ..atomic import atomic_write, check_outputs
     from ..batch import audit_paths
     from ..report import render_html, render_markdown
 
     if output and not output.lower().endswith((".html", ".htm", ".md")):
         raise click.BadParameter("the report is .html or .md", param_hint="-o/--output")
+    if output:
+        check_outputs([output], paths)  # before anything is read: never a report over an input
     audited, failures = audit_paths(paths, model=_model_option(model_path, no_model))
     for failure in failures:
         click.echo(_failure_line(failure), err=True)
@@ -142,8 +155,7 @@ def audit_command(paths: tuple[str, ...], output: str | None, model_path: str | 
     if output:
         render = render_markdown if output.lower().endswith(".md") else render_html
         try:
-            Path(output).parent.mkdir(parents=True, exist_ok=True)
-            with open(output, "w", encoding="utf-8") as handle:
+            with atomic_write(output) as handle:  # a link at OUT is replaced, never followed
                 handle.write(render(audited, failures=failures))
         except OSError as err:
             fail(f"[E500] {output}: cannot write the report ({err.strerror}) — check the path")

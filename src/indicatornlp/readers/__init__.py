@@ -38,7 +38,7 @@ from typing import cast
 
 from ..errors import CorruptFilingError, EmptyFilingError, FilingFormatError, NoIndicatorTableError
 from ..records import Filing
-from ._binary import Limits, applied, check_file, decode_text, read_file, stat_file
+from ._binary import Limits, applied, check_file, decode_text, limits_in_force, read_file, stat_file
 from ._table import Cell, filings_from_rows
 from ._walk import Walk, find_files, walk
 
@@ -52,6 +52,7 @@ __all__ = [
     "Walk",
     "filings_from_rows",
     "find_files",
+    "limits_in_force",
     "read_filings",
     "sniff_format",
     "walk",
