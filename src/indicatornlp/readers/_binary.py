@@ -23,8 +23,10 @@ import contextlib
 import contextvars
 import dataclasses
 import errno
+import io
 import os
 import stat
+import zipfile
 from collections.abc import Iterator, Mapping
 
 from ..errors import (
@@ -44,6 +46,7 @@ __all__ = [
     "applied",
     "cause",
     "check_file",
+    "check_package",
     "decode_text",
     "file_bytes",
     "limits_in_force",
@@ -255,6 +258,29 @@ def file_bytes(where: str, data: bytes | None, *, limits: Limits | None = None) 
     content = read_file(where, limits=limits) if data is None else data
     check_file(where, data=content)
     return content
+
+
+def check_package(where: str, content: bytes, *, limits: Limits | None = None) -> None:
+    """Refuse a .xlsx/.docx package that would inflate past the limits, before any library unpacks it.
+
+    The sizes checked are the ones its directory declares; unpacking never yields more (``zipfile`` stops at the
+    declared size and checks the CRC).  A package that is not a zip is left to the reader to report.
+    """
+    limits = limits or limits_in_force()
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            parts = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if len(parts) > limits.zip_members:
+        raise limits.error(where, "zip_members", "parts in the package")
+    total = sum(part.file_size for part in parts)
+    if total > limits.unzipped_bytes:
+        raise limits.error(where, "unzipped_bytes", "bytes", found=f"unpacks to {_bytes(total)}")
+    largest = max(parts, key=lambda part: part.file_size, default=None)
+    if largest is not None and largest.file_size > limits.part_bytes:
+        found = f"its part {largest.filename} unpacks to {_bytes(largest.file_size)}"
+        raise limits.error(where, "part_bytes", "bytes", found=found)
 
 
 def cause(err: BaseException) -> str:
