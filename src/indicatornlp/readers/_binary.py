@@ -28,6 +28,7 @@ import os
 import stat
 import zipfile
 from collections.abc import Iterator, Mapping
+from typing import IO
 
 from ..errors import (
     EmptyFilingError,
@@ -77,6 +78,8 @@ class Limits:
     """Uncompressed size of one part that the libraries load whole (shared strings, a Word document's body)."""
     zip_members: int = 10_000
     """Parts in a .xlsx or .docx package."""
+    xml_elements: int = 4_000_000
+    """XML elements of the parts a library holds whole in memory (a Word body, a workbook's shared strings)."""
     cells: int = 2_000_000
     """Cells a reader lays out, merged areas (rowspan, colspan, merged ranges) included."""
     rows: int = 1_048_576
@@ -260,18 +263,45 @@ def file_bytes(where: str, data: bytes | None, *, limits: Limits | None = None) 
     return content
 
 
-def check_package(where: str, content: bytes, *, limits: Limits | None = None) -> None:
+def check_package(where: str, content: bytes, *, limits: Limits | None = None, streamed: tuple[str, ...] = ()) -> None:
     """Refuse a .xlsx/.docx package that would inflate past the limits, before any library unpacks it.
 
     The sizes checked are the ones its directory declares; unpacking never yields more (``zipfile`` stops at the
-    declared size and checks the CRC).  A package that is not a zip is left to the reader to report.
+    declared size and checks the CRC).  The XML parts a library holds whole (all but those starting with one of
+    ``streamed``) are then counted, element by element, with a parser that builds no tree.  A package that is
+    not a zip is left to the reader to report.
     """
     limits = limits or limits_in_force()
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as package:
             parts = package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return
+            _check_sizes(where, parts, limits)
+            elements = limits.budget(where, "xml_elements", "XML elements in the parts read whole")
+            for part in parts:
+                if part.filename.endswith((".xml", ".rels")) and not part.filename.startswith(streamed):
+                    with package.open(part) as stream:
+                        _count_elements(stream, elements)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        return  # the reader says what is damaged
+
+
+def _count_elements(stream: IO[bytes], budget: Budget) -> None:
+    from xml.parsers import expat
+
+    def count(name: str, attributes: object) -> None:
+        budget.add()
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = count
+    try:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            parser.Parse(block, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        return  # malformed XML (or an entity bomb expat refuses): the reader's parser reports it
+
+
+def _check_sizes(where: str, parts: list[zipfile.ZipInfo], limits: Limits) -> None:
     if len(parts) > limits.zip_members:
         raise limits.error(where, "zip_members", "parts in the package")
     total = sum(part.file_size for part in parts)
@@ -372,9 +402,10 @@ def _utf16_order(sample: bytes) -> str | None:
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
     half = max(1, len(sample) // 2)
-    if odd >= half // 20 and even <= odd // 50:
+    # ASCII (tabs, digits, line ends) puts its zero on one side; a CJK character has a zero byte once in 256
+    if odd >= half // 20 and even * 4 <= odd:
         return "utf-16-le"
-    if even >= half // 20 and odd <= even // 50:
+    if even >= half // 20 and odd * 4 <= even:
         return "utf-16-be"
     return None
 

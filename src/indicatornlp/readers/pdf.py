@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..errors import CorruptFilingError, EncryptedFilingError, NoTextLayerError
+from ..errors import CorruptFilingError, EncryptedFilingError, NoIndicatorTableError, NoTextLayerError
 from ..records import Filing
 from ._binary import Limits, cause, file_bytes, limits_in_force
 from ._table import Cell, filings_from_rows
@@ -85,11 +85,21 @@ def read_pdf(path: str | os.PathLike[str], *, data: bytes | None = None, limits:
         if scanned:
             problem = f"scanned image: no text layer on any of its {len(pages)} page(s)"
         raise NoTextLayerError(where, problem, hint="run OCR first (e.g. ocrmypdf) and read the OCR'd PDF")
-    if any(page.tables for page in pages):
-        rows = [row for page in pages for row in page.rows]
-        filings = filings_from_rows(rows, path=where)
-    else:
-        filings = _read_as_text(where, pages)
+    try:
+        if any(page.tables for page in pages):
+            rows = [row for page in pages for row in page.rows]
+            filings = filings_from_rows(rows, path=where)
+        else:
+            filings = _read_as_text(where, pages)
+    except NoIndicatorTableError:
+        if not _encrypted(content):
+            raise
+        raise EncryptedFilingError(
+            where,
+            "encrypted PDF (opened without a password, but restricted by its owner): no indicator table in the text"
+            " it gives",
+            hint="ask for the filing without its password, or print it to a new PDF",
+        ) from None
         note = (
             "no ruled table in this PDF: read from its text lines, where the cells of a table cannot be told "
             "apart — check the rows against the document"
@@ -132,6 +142,11 @@ def _check_streams(where: str, content: bytes, limits: Limits) -> None:
             continue  # not a Flate stream, or a damaged one: pdfminer says what it makes of it
         if size > limits.stream_bytes:
             raise limits.error(where, "stream_bytes", "bytes", found=f"a stream at byte {start:,} inflates past that")
+
+
+def _encrypted(content: bytes) -> bool:
+    """The file names an ``/Encrypt`` dictionary (pdfminer opened it with the empty user password)."""
+    return b"/Encrypt" in content
 
 
 def _page_count(pdf: Any) -> int | None:

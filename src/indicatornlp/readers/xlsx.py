@@ -55,7 +55,7 @@ def read_xlsx(path: str | os.PathLike[str], *, data: bytes | None = None, limits
     where = os.fspath(path)
     limits = limits or limits_in_force()
     content = file_bytes(where, data, limits=limits)
-    check_package(where, content, limits=limits)
+    check_package(where, content, limits=limits, streamed=("xl/worksheets/",))  # sheets are streamed: counted below
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
