@@ -28,7 +28,6 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
 SEEDS = [
     ROOT / "data" / "filings" / "songjiang-jiguan-2023.txt",
     ROOT / "data" / "filings" / "songjiang-zuzhibu-2022.md",
@@ -117,9 +116,9 @@ def each_entry(folder: Path, work: Path) -> None:
 def whole_folder(folder: Path, work: Path) -> None:
     for seed in SEEDS:
         shutil.copy(seed, folder / seed.name)
-    from indicatornlp.readers import read_filings
-
-    expected = sum(len(f.indicators) for seed in SEEDS for f in read_filings(seed))
+    count = "import sys; from indicatornlp.readers import read_filings as r;"
+    count += "print(sum(len(f.indicators) for p in sys.argv[1:] for f in r(p)))"
+    expected = int(subprocess.run([sys.executable, "-c", count, *map(str, SEEDS)], capture_output=True).stdout)
     stopped = 0
     checks = {
         "tag": (["tag", str(folder), "-o", str(work / "all.csv"), "--no-model", "-q"], work / "all.csv"),
@@ -244,13 +243,13 @@ def main() -> None:
     parser.add_argument("--skip-each", action="store_true", help="skip the one-entry-at-a-time runs")
     parser.add_argument("--kills", type=int, default=8, help="kill moments (besides the 4 renames)")
     args = parser.parse_args()
-    from make_hostile_files import build, write_listing
-
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         folder, work = base / "hostile", base / "work"
         work.mkdir()
-        write_listing(folder, build(folder, small=args.small))
+        # built in another process: a child's peak RSS starts from its parent's, which must stay small
+        script = [sys.executable, str(ROOT / "scripts" / "make_hostile_files.py"), str(folder)]
+        subprocess.run([*script, *(["--small"] if args.small else [])], check=True, stdout=subprocess.DEVNULL)
         if not args.skip_each:
             each_entry(folder, work)
         whole_folder(folder, work)

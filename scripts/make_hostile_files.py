@@ -247,6 +247,9 @@ def build(out: Path, *, small: bool = False) -> list[tuple[str, str, str]]:
     drawing = b"BT /F1 1 Tf " + b"(a) Tj " * ((big // 7) // 4) + b"ET"
     put("pdf-content-bomb.pdf", _pdf(drawing), "zip bomb", "E107")
     put("pdf-zeros-bomb.pdf", _pdf(b"\x00" * big), "zip bomb", "E107")
+    # under the stream limit (16 MiB): a page drawing a million characters, a page of 15 MiB of junk
+    put("pdf-text-bomb.pdf", _pdf(b"BT /F1 1 Tf " + b"(a) Tj " * (1 << 20) + b"ET"), "text bomb", "E107")
+    put("pdf-junk-page.pdf", _pdf(b"\x00" * ((15 << 20) // scale)), "zip bomb", "E105")
     # long text: the quadratic patterns of before (a 1 MB cell)
     long_cell = "（" * (1 << 20 if not small else 1 << 16)
     put(

@@ -349,8 +349,8 @@ def _tag_filings(
         for f in audited:
             if f.row is not None:
                 by_row.setdefault(f.row, []).append(f.code)
-            if shown != named:  # name the file as the caller did, also in the reader's messages
-                f = dataclasses.replace(f, message=f.message.replace(named, shown))
+            if shown != path:  # name the file as the caller did (and printable), also in the rules' messages
+                f = dataclasses.replace(f, message=printable(f.message.replace(path, shown).replace(named, shown)))
             findings.append(_finding_dict(shown, number, filing, f))
         for i, (ind, n) in enumerate(zip(filing.indicators, normalized, strict=True)):
             rows.append(_row_dict(shown, number, filing, i, ind, n, sorted(set(by_row.get(i, [])))))

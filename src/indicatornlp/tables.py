@@ -337,7 +337,7 @@ class Writer:
         return temp
 
     def _text(self, value: str) -> str:
-        value, removed = strip_controls(value)
+        value, removed = strip_controls(printable(value))
         self.stripped += removed
         return value
 
@@ -393,8 +393,11 @@ class TextWriter(Writer):
         self.manifest = manifest_path(out)
 
     def encode(self, table: str, row: dict[str, Any]) -> Any:
-        if self.jsonl:
-            return json.dumps({c: row.get(c) for c in COLUMNS[table]}, ensure_ascii=False)
+        if self.jsonl:  # exact, but for the bytes of a file name that is not UTF-8 (escaped)
+            values = {c: row.get(c) for c in COLUMNS[table]}
+            return json.dumps(
+                {c: printable(v) if isinstance(v, str) else v for c, v in values.items()}, ensure_ascii=False
+            )
         cells = [self._text(cell_text(row.get(c))) for c in COLUMNS[table]]
         return cells if self.raw else [neutralize(c) for c in cells]
 

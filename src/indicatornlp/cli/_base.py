@@ -51,9 +51,10 @@ def library_errors(func: F) -> F:
 
 def csv_cell(value: Any, *, raw: bool) -> str:
     """A value as a CSV cell for a spreadsheet: control characters stripped, formulas neutralized unless ``raw``."""
+    from ..errors import printable
     from ..tables import neutralize, strip_controls
 
-    text, _ = strip_controls("" if value is None else str(value))
+    text, _ = strip_controls(printable("" if value is None else str(value)))
     return text if raw else neutralize(text)
 
 

@@ -133,13 +133,15 @@ def audit_command(paths: tuple[str, ...], output: str | None, model_path: str | 
         indicatornlp audit data/filings/songjiang-zuzhibu-2022.md -o audit.html
     """
     from ..atomic import atomic_write, check_outputs
-    from ..batch import audit_paths
+    from ..batch import audit_paths, checked_walk
     from ..report import render_html, render_markdown
 
     if output and not output.lower().endswith((".html", ".htm", ".md")):
         raise click.BadParameter("the report is .html or .md", param_hint="-o/--output")
     if output:
         check_outputs([output], paths)  # before anything is read: never a report over an input
+    for line in checked_walk(paths).special_lines():  # FIFOs, devices, link loops: never opened
+        click.echo(f"indicatornlp: {line}", err=True)
     audited, failures = audit_paths(paths, model=_model_option(model_path, no_model))
     for failure in failures:
         click.echo(_failure_line(failure), err=True)
@@ -147,16 +149,18 @@ def audit_command(paths: tuple[str, ...], output: str | None, model_path: str | 
         n = {s: sum(f.severity.value == s for f in findings) for s in ("error", "warning", "info")}
         counts = f"{n['error']} error(s), {n['warning']} warning(s), {n['info']} info"
         project = filing.project or "(no project name)"
-        click.echo(f"== {filing.source} — {project} ({len(filing.indicators)} indicators): {counts}")
+        click.echo(printable(f"== {filing.source} — {project} ({len(filing.indicators)} indicators): {counts}"))
         for f in findings:
             row = "" if f.row is None else str(f.row + 1)
             name = (f.indicator or "")[:40]
-            click.echo(f"{row:>4}  {f.code}  {f.severity.value:<7}  {name + ': ' if name else ''}{f.message}")
+            click.echo(
+                printable(f"{row:>4}  {f.code}  {f.severity.value:<7}  {name + ': ' if name else ''}{f.message}")
+            )
     if output:
         render = render_markdown if output.lower().endswith(".md") else render_html
         try:
             with atomic_write(output) as handle:  # a link at OUT is replaced, never followed
-                handle.write(render(audited, failures=failures))
+                handle.write(printable(render(audited, failures=failures)))
         except OSError as err:
             fail(f"[E500] {output}: cannot write the report ({err.strerror}) — check the path")
         click.echo(f"report → {output}", err=True)

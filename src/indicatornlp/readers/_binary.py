@@ -88,8 +88,11 @@ class Limits:
     """Paragraphs of a Word document."""
     pages: int = 10_000
     """Pages of a PDF."""
-    stream_bytes: int = 64 * _MIB
-    """Decoded size of one compressed stream of a PDF (page contents, fonts; images are not decoded)."""
+    page_chars: int = 100_000
+    """Characters drawn on one PDF page (a dense A4 page of a filing holds about 5,000)."""
+    stream_bytes: int = 16 * _MIB
+    """Decoded size of one compressed stream of a PDF (page contents, fonts; images are not decoded).  A real
+    page's drawing commands take kilobytes; pdfminer reads them at about a megabyte a second."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:

@@ -116,6 +116,7 @@ def read_pdf(path: str | os.PathLike[str], *, data: bytes | None = None, limits:
 
 _STREAM = re.compile(rb"stream\r?\n")
 _IMAGE = re.compile(rb"/Subtype\s*/Image")
+_STRING = re.compile(rb"\((?:[^()\\]|\\.)*\)")  # a PDF string literal (what Tj and TJ draw)
 
 
 def _check_streams(where: str, content: bytes, limits: Limits) -> None:
@@ -132,16 +133,21 @@ def _check_streams(where: str, content: bytes, limits: Limits) -> None:
             continue
         end = content.find(b"endstream", start)
         inflater = zlib.decompressobj()
-        size = 0
+        size = text = 0
         data = content[start : end if end > 0 else len(content)]
         try:
-            while data and size <= limits.stream_bytes:
-                size += len(inflater.decompress(data, 1 << 20))
+            while data and not inflater.eof and size <= limits.stream_bytes:
+                chunk = inflater.decompress(data, 1 << 20)
+                size += len(chunk)
+                text += sum(len(m) for m in _STRING.findall(chunk))
                 data = inflater.unconsumed_tail
         except zlib.error:
             continue  # not a Flate stream, or a damaged one: pdfminer says what it makes of it
         if size > limits.stream_bytes:
             raise limits.error(where, "stream_bytes", "bytes", found=f"a stream at byte {start:,} inflates past that")
+        if text > 4 * limits.page_chars:  # a glyph takes one to four bytes of a string
+            found = f"a stream at byte {start:,} draws {text:,} bytes of text"
+            raise limits.error(where, "page_chars", "characters on a page", found=found)
 
 
 def _encrypted(content: bytes) -> bool:
@@ -177,7 +183,11 @@ def _read_pages(where: str, content: bytes, limits: Limits) -> Iterator[_Page]:
         for number, page in enumerate(pdf.pages, 1):
             pages.add()
             try:
-                chars.add(len(page.chars))
+                drawn = len(page.chars)
+                if drawn > limits.page_chars:
+                    found = f"page {number} draws {drawn:,} characters"
+                    raise limits.error(where, "page_chars", "characters on a page", found=found)
+                chars.add(drawn)
                 result = _read_page(page, number, row_number)
             except PdfminerException as err:
                 raise _corrupt(where, err, page=number) from None
