@@ -85,10 +85,10 @@ def read_pdf(path: str | os.PathLike[str], *, data: bytes | None = None, limits:
         if scanned:
             problem = f"scanned image: no text layer on any of its {len(pages)} page(s)"
         raise NoTextLayerError(where, problem, hint="run OCR first (e.g. ocrmypdf) and read the OCR'd PDF")
+    ruled = any(page.tables for page in pages)
     try:
-        if any(page.tables for page in pages):
-            rows = [row for page in pages for row in page.rows]
-            filings = filings_from_rows(rows, path=where)
+        if ruled:
+            filings = filings_from_rows([row for page in pages for row in page.rows], path=where)
         else:
             filings = _read_as_text(where, pages)
     except NoIndicatorTableError:
@@ -100,6 +100,7 @@ def read_pdf(path: str | os.PathLike[str], *, data: bytes | None = None, limits:
             " it gives",
             hint="ask for the filing without its password, or print it to a new PDF",
         ) from None
+    if not ruled:
         note = (
             "no ruled table in this PDF: read from its text lines, where the cells of a table cannot be told "
             "apart — check the rows against the document"
