@@ -179,8 +179,9 @@ def _read_pages(where: str, content: bytes, limits: Limits) -> Iterator[_Page]:
     pages = limits.budget(where, "pages", "pages")
     chars = limits.budget(where, "text_chars", "characters of text")
     with pdf:
-        pages.add(_page_count(pdf) or 0)
-        pages.used = 0
+        declared = _page_count(pdf) or 0
+        if declared > limits.pages:  # before pdfplumber makes an object per page
+            raise limits.error(where, "pages", "pages", found=f"its page tree declares {declared:,} pages")
         for number, page in enumerate(pdf.pages, 1):
             pages.add()
             try:
