@@ -239,3 +239,38 @@ def test_kill_then_resume_gives_the_clean_run_or_says_why(tmp_path: Path) -> Non
     assert outcomes[-1] == "same" and "refused" in outcomes  # killed mid-renames: tables of two runs, refused
     with (tmp_path / "clean.csv").open(encoding="utf-8-sig", newline="") as handle:
         assert len(list(csv.DictReader(handle))) > 0
+
+
+# ---- limits and honest messages --------------------------------------------------------------------------------
+
+
+def test_limits_are_set_by_keyword_or_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from indicatornlp.errors import InputError, LimitError
+    from indicatornlp.readers import Limits
+
+    seed = ROOT / "data" / "filings" / "songjiang-jiguan-2023.xlsx"
+    with pytest.raises(LimitError, match=r"\[E107\].*songjiang-jiguan-2023.xlsx: more than 50 cells.*CELLS"):
+        read_filings(seed, limits=Limits(cells=50))
+    monkeypatch.setenv("INDICATORNLP_MAX_FILE_BYTES", "1K")
+    with pytest.raises(LimitError, match=r"KiB on disk, over the limit of 1 KiB \(limit 'file_bytes'"):
+        read_filings(seed)
+    monkeypatch.setenv("INDICATORNLP_MAX_FILE_BYTES", "lots")
+    with pytest.raises(InputError, match="INDICATORNLP_MAX_FILE_BYTES='lots'"):
+        read_filings(seed)
+
+
+def test_permission_denied_is_said_as_such(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """(The tests run as root, for whom chmod 000 denies nothing: the system's answer is given to the reader.)"""
+    import errno
+
+    from indicatornlp.readers import _binary
+
+    path = tmp_path / "filing.md"
+    shutil.copy(SEEDS[1], path)
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(_binary.os, "stat", denied)
+    with pytest.raises(IndicatorNLPError, match=r"\[E108\].*cannot be read: permission denied"):
+        read_filings(path)
