@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from indicatornlp import OutputError
 from indicatornlp import batch as batch_module
+from indicatornlp.atomic import new_file_mode
 from indicatornlp.batch import (
     FINDING_COLUMNS,
     ROW_COLUMNS,
@@ -349,3 +350,178 @@ def test_an_output_folder_that_cannot_be_made_is_a_clear_error(folder: Path, tmp
     (tmp_path / "file").write_text("not a folder")
     with pytest.raises(OutputError, match="folder cannot be made"):
         tag_to_file([folder], tmp_path / "file" / "tags.csv", model=False)
+
+
+# ---- issue 12: cells are data, inputs are never destroyed, resume cannot lie ----------------------------------
+
+PAYLOADS = (
+    "项目名称\t党建工作\n一级指标\t二级指标\t三级指标\t年度指标值\n"
+    '产出指标\t数量指标\t=HYPERLINK("http://example.invalid","click")\t=3 次\n'
+    "产出指标\t质量指标\t+1 合格率\t-2\n"
+    "产出指标\t时效指标\t项目完成时间\t2022年11月30日前\n"
+    "满意度指标\t服务对象满意度指标\t群众\x01满意度\t≥90%\n"
+)
+
+
+def test_workbook_cells_are_values_of_their_type(folder: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    (folder / "payloads.md").write_text(PAYLOADS, encoding="utf-8")
+    out = tmp_path / "tags.xlsx"
+    result = tag_to_file([folder], out, model=False)
+    assert result.stripped == 1  # the \x01 of 群众\x01满意度
+    book = load_workbook(out)
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    sheet = book["indicators"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)]
+    link = next(r for r in rows if str(r["name"]).startswith("=HYPERLINK"))
+    assert link["target_raw"] == "=3 次" and link["value"] == 3 and isinstance(link["value"], int)
+    assert "群众满意度" in {r["name"] for r in rows}
+    percent = next(r for r in rows if r["name"] == "群众满意度" and r["source"].endswith(SEEDS[0].name))
+    assert percent["value"] == 95 and percent["confidence"] == 0 and percent["mismatch"] is False
+    dated = [r["date"] for r in rows if r["date"] is not None]
+    assert dated and all(hasattr(d, "year") for d in dated)  # date cells, not text
+    assert all(hasattr(r[-1].value, "year") for r in book["summary"].iter_rows(min_row=2))  # file_mtime
+    for name in ("indicators", "findings", "summary"):
+        ws = book[name]
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:") and ws.freeze_panes == "A2"
+        assert ws["A1"].font.b
+    findings = book["findings"]
+    severity = next(c for c in findings[1] if c.value == "severity").column_letter
+    coloured = {findings[f"{severity}{r}"].fill.fgColor.rgb for r in range(2, findings.max_row + 1)}
+    assert len(coloured) >= 2  # warnings and infos in their colours
+    assert sheet.column_dimensions["J"].width > sheet.column_dimensions["G"].width  # names wider than row numbers
+
+
+def test_csv_neutralizes_formulas_unless_raw(folder: Path, tmp_path: Path) -> None:
+    (folder / "payloads.md").write_text(PAYLOADS, encoding="utf-8")
+    out, raw = tmp_path / "tags.csv", tmp_path / "raw.csv"
+    tag_to_file([folder], out, model=False)
+    tag_to_file([folder], raw, model=False, raw=True)
+    safe = {r["name"]: r for r in _read_table(out)}
+    assert safe['\'=HYPERLINK("http://example.invalid","click")']["target_raw"] == "'=3 次"
+    assert safe["'+1 合格率"]["target_raw"] == "-2"  # a number is left alone
+    assert "群众满意度" in safe  # control character stripped
+    plain = {r["name"] for r in _read_table(raw)}
+    assert '=HYPERLINK("http://example.invalid","click")' in plain
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        pytest.param(["tag", "{in}", "-o", "{in}/x.xlsx"], "inside the folder", id="tag into the input folder"),
+        pytest.param(["tag", "{seed}", "-o", "{seed}"], "is the input", id="tag over the input (suffix .md refused)"),
+        pytest.param(["audit", "{seed}", "-o", "{seed}"], "is the input", id="audit over the input"),
+        pytest.param(["audit", "{seed}", "-o", "{link}"], "is the input", id="audit through a link to the input"),
+        pytest.param(["link", "{in}", "-o", "{in}/links.csv"], "inside the folder", id="link into the input folder"),
+        pytest.param(["library", "{seed}", "-o", "-"], "not a file name", id="library to -"),
+    ],
+)
+def test_an_output_never_replaces_an_input(folder: Path, tmp_path: Path, args: list[str], problem: str) -> None:
+    seed = folder / SEEDS[1].name
+    (tmp_path / "link.md").symlink_to(seed)
+    before = seed.read_bytes()
+    filled = [a.format(**{"in": folder, "seed": seed, "link": tmp_path / "link.md"}) for a in args]
+    if filled[0] == "tag" and filled[-1] == str(seed):
+        filled[-1] = str(seed.with_suffix(".xlsx"))
+        seed.with_suffix(".xlsx").symlink_to(seed)
+    result = CliRunner().invoke(cli, [*filled, "--no-model"] if filled[0] in ("tag", "audit") else filled)
+    assert result.exit_code == 2, result.output
+    assert "[E501]" in result.stderr and problem in result.stderr
+    assert seed.read_bytes() == before and seed.is_file() and (tmp_path / "link.md").resolve() == seed
+
+
+def test_a_link_at_the_output_is_replaced_not_followed(folder: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "keep.txt"
+    elsewhere.write_text("keep", encoding="utf-8")
+    (tmp_path / "report.md").symlink_to(elsewhere)
+    result = CliRunner().invoke(
+        cli, ["audit", str(folder), "--no-model", "--fail-on", "never", "-o", str(tmp_path / "report.md")]
+    )
+    assert result.exit_code == 0, result.output
+    assert elsewhere.read_text("utf-8") == "keep" and not (tmp_path / "report.md").is_symlink()
+    assert (tmp_path / "report.md").stat().st_mode & 0o777 == new_file_mode()
+
+
+def test_nothing_to_read_is_exit_2_and_no_output(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    for given in ([str(tmp_path / "empty")], [str(tmp_path / "missing")]):
+        result = CliRunner().invoke(cli, ["tag", *given, "-o", str(tmp_path / "out.xlsx"), "--no-model"])
+        assert result.exit_code == 2 and "[E111]" in result.stderr, result.output
+        assert not (tmp_path / "out.xlsx").exists()
+    result = CliRunner().invoke(cli, ["read", str(tmp_path / "missing.md")])
+    assert result.exit_code == 2 and "no such file" in result.stderr
+
+
+def test_a_second_writer_is_refused_and_stale_temporaries_removed(folder: Path, tmp_path: Path) -> None:
+    from indicatornlp.atomic import OutputLock
+    from indicatornlp.errors import OutputLockedError
+
+    out = tmp_path / "tags.csv"
+    stale = tmp_path / ".tags.findings.csv.99999.abcd.tmp"
+    stale.write_text("left by a killed run", encoding="utf-8")
+    with OutputLock(out), pytest.raises(OutputLockedError, match=r"\[E502\].*another run is writing it"):
+        tag_to_file([folder], out, model=False)
+    tag_to_file([folder], out, model=False)
+    assert not stale.exists() and _leftovers(tmp_path) == []
+    assert not (tmp_path / ".tags.csv.lock").exists()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_resume_refuses_other_options(folder: Path, tmp_path: Path, suffix: str) -> None:
+    from indicatornlp.errors import ResumeError
+
+    out = tmp_path / f"tags{suffix}"
+    tag_to_file([folder], out, model=False)
+    with pytest.raises(ResumeError, match=r"\[E503\].*model = 'none'.*shipped"):
+        tag_to_file([folder], out, resume=True)
+    if suffix == ".csv":
+        with pytest.raises(ResumeError, match="raw = False"):
+            tag_to_file([folder], out, model=False, resume=True, raw=True)
+
+
+def test_resume_refuses_tables_of_different_runs(folder: Path, tmp_path: Path) -> None:
+    from indicatornlp.errors import ResumeError
+
+    out, other = tmp_path / "tags.csv", tmp_path / "other" / "tags.csv"
+    tag_to_file([folder], out, model=False)
+    tag_to_file([folder / SEEDS[0].name], other, model=False)
+    shutil.copy(output_paths(other)["summary"], output_paths(out)["summary"])  # a summary from another run
+    with pytest.raises(ResumeError, match="different runs"):
+        tag_to_file([folder], out, model=False, resume=True)
+    (tmp_path / "tags.manifest.json").unlink()
+    with pytest.raises(ResumeError, match="no manifest"):
+        tag_to_file([folder], out, model=False, resume=True)
+
+
+def test_resume_reads_a_long_csv_cell_back(folder: Path, tmp_path: Path) -> None:
+    long_name = "群众满意度" * 40_000  # 200,000 characters: past the csv module's default field limit
+    (folder / "long.md").write_text(PAYLOADS.replace("+1 合格率", long_name), encoding="utf-8")
+    out = tmp_path / "tags.csv"
+    tag_to_file([folder], out, model=False)
+    result = tag_to_file([folder], out, model=False, resume=True)
+    assert result.reused == 4
+
+
+def test_sigterm_stops_tag_like_ctrl_c(folder: Path, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for i in range(120):  # enough work that the signal lands mid-run, also on a fast machine
+        shutil.copy(SEEDS[1], folder / f"copy-{i}.md")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = tmp_path / "tags.csv"
+    args = [sys.executable, "-m", "indicatornlp", "tag", str(folder), "-o", str(out), "--no-model", "-q"]
+    process = subprocess.Popen(args, env=env, stderr=subprocess.PIPE, text=True)
+    while not _leftovers(tmp_path) and process.poll() is None:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr
+    assert "terminated" in stderr and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]

@@ -231,7 +231,7 @@ def test_audit_json_and_jsonl() -> None:
 
 def test_audit_of_nothing_is_exit_2(tmp_path: Path) -> None:
     result = _run("audit", str(tmp_path))
-    assert result.exit_code == 2 and "no filing found there" in result.stderr  # type: ignore[attr-defined]
+    assert result.exit_code == 2 and "no filing to read" in result.stderr  # type: ignore[attr-defined]
 
 
 # ---- explain ----------------------------------------------------------------------------------------------

@@ -507,15 +507,16 @@ def test_read_indicators_from_a_seed_filing() -> None:
 def test_cli_link(tmp_path: Path) -> None:
     _write_tag_csv(tmp_path / "tags.csv")
     (tmp_path / "broken.jsonl").write_text("{not json\n", encoding="utf-8")
+    out = tmp_path.parent / f"{tmp_path.name}-out"  # outside the folder the run reads (issue 12)
     result = CliRunner().invoke(
-        cli, ["link", str(tmp_path), "-o", str(tmp_path / "links.csv"), "--clusters", str(tmp_path / "c.csv")]
+        cli, ["link", str(tmp_path), "-o", str(out / "links.csv"), "--clusters", str(out / "c.csv")]
     )
     assert result.exit_code == 1
     assert "broken.jsonl:1" in result.stderr and "linked 4 indicators from 2 files (1 failed)" in result.stderr
-    with (tmp_path / "links.csv").open(encoding="utf-8-sig") as handle:
+    with (out / "links.csv").open(encoding="utf-8-sig") as handle:
         links = list(csv.DictReader(handle))
     assert {(r["name_a"], r["name_b"]) for r in links} >= {("群众满意度", "服务对象满意度")}
-    with (tmp_path / "c.csv").open(encoding="utf-8-sig") as handle:
+    with (out / "c.csv").open(encoding="utf-8-sig") as handle:
         members = list(csv.DictReader(handle))
     # 群众满意度 and 服务对象满意度 are one concept; 参训者满意度 rates the training (rule 33): another concept
     assert len(members) == 4 and len({m["cluster"] for m in members}) == 3

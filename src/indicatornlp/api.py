@@ -76,7 +76,7 @@ admissible set is a ``mismatch``, for a model whose card records no calibration;
 ``1 - calibration["limit"]``."""
 
 # a name that ends so is a rate: a bare number in its target is a percentage
-_RATE = re.compile(r"(?:率|满意度|占比|比例|比重)(?:[(（][^)）]*[)）])?$|[(（]%[)）]$")
+_RATE = re.compile(r"(?:率|满意度|占比|比例|比重)(?:[(（][^()（）]*[)）])?$|[(（]%[)）]$")
 # a name that asks for a date: an Excel serial number in its target is one
 _DATE_NAME = re.compile(r"时间|日期|时限|期限|截止|完成时")
 _HUNDRED = Decimal(100)

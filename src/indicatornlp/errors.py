@@ -8,10 +8,31 @@
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """Text safe to print and to write as UTF-8: the bytes of a file name that is not UTF-8 shown escaped.
+
+    >>> import os
+    >>> printable(os.fsdecode(b"\\xb2\\xe2\\xca\\xd4.txt"))
+    '\\\\xb2\\\\xe2\\\\xca\\\\xd4.txt'
+    >>> printable("党建工作.xlsx")
+    '党建工作.xlsx'
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:  # a name read from the file system: its undecodable bytes came in as surrogates
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 class IndicatorNLPError(Exception):
     """Base of every error a user can cause (bad file, bad model, bad annotation, bad argument value)."""
 
     code = "E000"
+    exit_code = 1
+    """The exit code of the command line (2 for a run that has nothing to do, as for wrong usage)."""
 
     def __init__(self, where: str | None, problem: str, *, hint: str | None = None) -> None:
         self.where = where
@@ -23,7 +44,7 @@ class IndicatorNLPError(Exception):
         text += problem
         if hint:
             text += f" — {hint}"
-        super().__init__(text)
+        super().__init__(printable(text))
 
     def __reduce__(self) -> tuple[object, ...]:
         # keep the error picklable across worker processes (joblib, Dask)
@@ -85,10 +106,45 @@ class NoIndicatorTableError(FilingError):
     code = "E106"
 
 
+class LimitError(FilingError):
+    """The file inflates past a limit (uncompressed bytes, zip members, cells, rows, paragraphs, pages, text size).
+
+    The limits (``indicatornlp.readers.Limits``) lie far above any real filing; the message names the limit and
+    the environment variable that raises it.
+    """
+
+    code = "E107"
+
+
+class FilingAccessError(FilingError):
+    """The file exists but cannot be opened: permission denied, a link loop."""
+
+    code = "E108"
+
+
+class TextEncodingError(FilingError):
+    """Text that cannot be decoded honestly: UTF-8 cut off mid-character, Big5 (traditional Chinese), bad bytes."""
+
+    code = "E109"
+
+
+class EncryptedFilingError(CorruptFilingError):
+    """A password-protected PDF or Office file: save it again without the password."""
+
+    code = "E112"
+
+
 class NothingToScoreError(FilingError):
     """A filing with no 实际完成值 (a 绩效目标表, not a 自评表): ``score`` has nothing to compare the targets with."""
 
     code = "E110"
+
+
+class NothingToReadError(FilingError):
+    """A path given does not exist, or the folders given hold no filing: nothing is read, nothing written."""
+
+    code = "E111"
+    exit_code = 2
 
 
 class ModelError(IndicatorNLPError):
@@ -120,6 +176,25 @@ class MissingExtraError(IndicatorNLPError):
     the hint names the extra to install."""
 
     code = "E700"
+
+
+class OutputOverlapError(OutputError):
+    """The output would replace an input of the run, or lies inside a folder the run reads."""
+
+    code = "E501"
+    exit_code = 2
+
+
+class OutputLockedError(OutputError):
+    """Another run is writing the same output (its lock file is held)."""
+
+    code = "E502"
+
+
+class ResumeError(OutputError):
+    """``--resume`` cannot take over the previous output (other options, tables of different runs, no manifest)."""
+
+    code = "E503"
 
 
 class DataFileError(IndicatorNLPError):

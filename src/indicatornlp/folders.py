@@ -138,6 +138,7 @@ class Audit:
     def write(self, path: str | os.PathLike[str], *, lang: str | None = None) -> Path:
         """Write the report to ``path`` (``.html`` or ``.md``) through a temporary file renamed at the end."""
         from .atomic import atomic_write
+        from .errors import printable
 
         out = Path(path)
         if out.suffix.lower() not in (".html", ".htm", ".md"):
@@ -145,8 +146,8 @@ class Audit:
         page = self.to_markdown(lang=lang) if out.suffix.lower() == ".md" else self.to_html(lang=lang)
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_write(out, encoding="utf-8") as handle:
-                handle.write(page)
+            with atomic_write(out, encoding="utf-8") as handle:  # a link at the path is replaced, never followed
+                handle.write(printable(page))  # a file name that is not UTF-8 is written escaped
         except OSError as err:
             raise OutputError(str(out), f"cannot write the report ({err.strerror})", hint="check the path") from None
         return out

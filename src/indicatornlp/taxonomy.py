@@ -18,19 +18,19 @@ import dataclasses
 import re
 import tomllib
 from collections.abc import Mapping
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from .records import Category
-from .text import normalize_text, strip_numbering
+from .text import STRIP_PASSES, bounded_cache, normalize_text, strip_numbering
 
 _DECORATION = re.compile(
     r"""
-      [(\[【][^)\]】]*[)\]】]      # (50分)  (必填硬性指标)  【一】
-    | \d+(?:\.\d+)?分$            # 产出指标50分
+      [(\[【][^()\[\]【】]*[)\]】]  # (50分)  (必填硬性指标)  【一】 (innermost first: no rescans)
+    | (?<![\d.])\d+(?:\.\d+)?分$    # 产出指标50分 (from the first digit only)
     | (?<=指标)分$                 # 成本指标(0-20)分, once the brackets are gone
-    | ^[:：\-—·•*]+ | [:：\-—·•*]+$  # stray punctuation at either end
+    | ^[:：\-—·•*]+ | (?<![:：\-—·•*])[:：\-—·•*]+$  # stray punctuation at either end (a run once)
     """,
     re.VERBOSE,
 )
@@ -43,10 +43,11 @@ def clean_label(text: str) -> str:
     '产出指标'
     """
     text = normalize_text(text).replace(" ", "")
-    previous = None
-    while previous != text:
+    for _ in range(STRIP_PASSES):
         previous = text
         text = _DECORATION.sub("", strip_numbering(text))
+        if text == previous:
+            break
     return text
 
 
@@ -136,7 +137,7 @@ class Taxonomy:
                 return self._level2[joined]
         return None
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - taxonomies are few and live as long as the process
+    @bounded_cache(4096, longest=128)  # taxonomies are few and live as long as the process
     def canonical(self, level1: str | None, level2: str | None) -> Category | None:
         """See ``canonical_category``."""
         one = self._lookup1(level1) if level1 else None

@@ -12,9 +12,48 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def bounded_cache(maxsize: int, *, longest: int = 256) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """``functools.lru_cache`` that keeps only calls whose ``str`` arguments are all at most ``longest`` characters.
+
+    Longer calls are computed and not kept, so a cache holds at most ``maxsize × longest`` characters of keys
+    (and results of the same order): bounded in bytes, not only in entries.  A cell of a hostile file (1 MB of
+    text) is never held; the short names and targets that repeat are.  ``cache_clear`` and ``cache_info`` work
+    as on ``lru_cache``.
+
+    >>> @bounded_cache(16, longest=4)
+    ... def shout(text: str) -> str:
+    ...     return text.upper()
+    >>> shout("abc"), shout("abcdef"), shout.cache_info().currsize
+    ('ABC', 'ABCDEF', 1)
+    """
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        cached: Any = functools.lru_cache(maxsize=maxsize)(func)
+
+        @functools.wraps(func)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            for value in (*args, *kwargs.values()):
+                if isinstance(value, str) and len(value) > longest:
+                    return func(*args, **kwargs)
+            result: R = cached(*args, **kwargs)
+            return result
+
+        held: Any = wrapper
+        held.cache_clear, held.cache_info = cached.cache_clear, cached.cache_info
+        return wrapper
+
+    return decorate
+
 
 # symbols that NFKC leaves alone but filers use for the comparators of budget systems
 _SYMBOLS = str.maketrans(
@@ -33,39 +72,45 @@ _SYMBOLS = str.maketrans(
 )
 
 _CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# white space with a CJK character (or CJK punctuation) on either side carries no meaning
-_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 _SPACES = re.compile(r"\s+")
 
 _NUMBERING = re.compile(
-    r"""^\s*(?:
+    r"""^(?:\s*(?:
         [一二三四五六七八九十]+\s*[、.．]             # 一、  二.
       | [(（]\s*[一二三四五六七八九十\d]+\s*[)）]\s*[、.．]?  # （一） (1)
       | \d+\s*[、.．)）](?!\d)                      # 1.  1、  1)
       | [①-⑳]                                       # ①
-    )\s*""",
+    )\s*)+""",  # one match for every layer (一、1.): a loop of subs would rescan the text once per layer
     re.VERBOSE,
 )
+STRIP_PASSES = 8
+"""Rounds of decoration stripping: real labels have two or three layers; a bound keeps hostile text linear."""
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(65536)
 def normalize_text(text: str) -> str:
     """NFKC, comparator symbols unified, spaces and line breaks next to Chinese removed, others folded.
 
     Idempotent: ``normalize_text(normalize_text(s)) == normalize_text(s)``.
     """
     text = unicodedata.normalize("NFKC", text).translate(_SYMBOLS)
-    text = _SPACE_NEXT_TO_CJK.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(lambda m: _fold_space(text, m.start(), m.end()), text).strip()
+
+
+def _fold_space(text: str, start: int, end: int) -> str:
+    """A run of white space: gone when a CJK character (or CJK punctuation) is on either side, else one space.
+
+    One pass over the runs (a lookahead after ``\\s+`` would rescan a long run from each of its positions).
+    """
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return "" if _CJK_CHAR.match(before) or _CJK_CHAR.match(after) else " "
 
 
 def strip_numbering(text: str) -> str:
     """Remove leading list numbering (``一、``, ``（1）``, ``1.``, ``①``) from normalized text."""
-    previous = None
-    while previous != text:
-        previous = text
-        text = _NUMBERING.sub("", text, count=1)
-    return text
+    return _NUMBERING.sub("", text, count=1)
 
 
 def strip_decoration(text: str, decoration: re.Pattern[str], edges: str | None = None) -> str:
@@ -75,16 +120,17 @@ def strip_decoration(text: str, decoration: re.Pattern[str], edges: str | None =
     '群众满意度'
     """
     text = normalize_text(text)
-    previous = None
-    while previous != text:
+    for _ in range(STRIP_PASSES):
         previous = text
         text = decoration.sub("", strip_numbering(text)).strip(edges)
+        if text == previous:
+            break
     return text
 
 
 def is_cjk(char: str) -> bool:
     """True for a Chinese (or other CJK) character."""
-    return bool(re.match(f"[{_CJK}]", char))
+    return bool(_CJK_CHAR.match(char))
 
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # what scikit-learn's char analyzer folds to one space

@@ -28,11 +28,10 @@ is built on first use, under a lock; cutting is thread-safe.
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
-from .text import normalize_text
+from .text import bounded_cache, normalize_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import rjieba
@@ -87,7 +86,7 @@ def _get_segmenter() -> rjieba.Jieba:
     return _segmenter
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(65536)
 def tokenize(text: str) -> tuple[str, ...]:
     """The words of ``text`` (normalized first), white space dropped.
 

@@ -17,5 +17,14 @@ _COMMANDS = (_audit, _link, _model, _own, _read, _score, _tag)
 
 
 def main() -> None:
-    """Entry point of the console script."""
-    cli(prog_name="indicatornlp")
+    """Entry point of the console script: ``SIGTERM`` stops a run as Ctrl-C does (temporary files removed)."""
+    import sys
+
+    from ..atomic import sigterm_as_interrupt
+
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is printed escaped, never a traceback
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    with sigterm_as_interrupt():
+        cli(prog_name="indicatornlp")

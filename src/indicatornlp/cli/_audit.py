@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..errors import FilingNotFoundError
+from ..errors import FilingNotFoundError, printable
 from ..messages import Lang, placeholders, resolve_lang, severity_name, text
 from ..records import Filing, Finding, Severity
 from ._base import cli, fail, failure_line, lang_option, library_errors, model_choice, model_option, pad
@@ -62,6 +62,11 @@ def _counts(findings: Any) -> dict[str, int]:
     return {s.value: sum(f.severity is s for f in findings) for s in Severity}
 
 
+def _echo(message: object = "", **kwargs: Any) -> None:
+    """``click.echo`` of text that may hold a file name that is not UTF-8 (written escaped, never a crash)."""
+    click.echo(printable(str(message)), **kwargs)
+
+
 @cli.command("audit")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write a report: .html or .md")
@@ -112,19 +117,27 @@ def audit_command(
     if output and not output.lower().endswith((".html", ".htm", ".md")):
         raise click.BadParameter("the report is .html or .md", param_hint="-o/--output")
     language = resolve_lang(lang)
+    if output:
+        from ..atomic import check_outputs
+
+        check_outputs([output], paths)  # before anything is read: never a report over an input
+    from ..batch import checked_walk
+
+    for line in checked_walk(paths).special_lines():  # FIFOs, devices, link loops: never opened
+        _echo(f"indicatornlp: {line}", err=True)
     try:
         result = audit_paths(paths, model=model_choice(model_path, no_model), warn=False)
     except FilingNotFoundError as err:  # nothing to audit: say so, write nothing
         fail(str(err), 2)
         return
     for failure in result.failures:
-        click.echo(failure_line(failure), err=True)
+        _echo(failure_line(failure), err=True)
     if not quiet:
         _print(result, fmt, language)
     if output:
         written = result.write(output, lang=language)
         if not quiet:
-            click.echo(text("cli.report_written", language, path=written), err=True)
+            _echo(text("cli.report_written", language, path=written), err=True)
     worst = min((_RANK[f.severity] for f in result.findings), default=None)
     if result.failures or (worst is not None and worst <= _FAIL_ON[fail_on]):
         sys.exit(1)
@@ -150,20 +163,20 @@ def _print(result: Any, fmt: str, lang: Lang) -> None:
             "failures": [_finding_record(None, f, lang) for f in result.failures],
             "counts": _counts(result.findings),
         }
-        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        _echo(json.dumps(document, ensure_ascii=False, indent=1))
         return
     if fmt == "jsonl":
         for number, (filing, found) in enumerate(result, 1):
             for f in found:
                 head = {"file": filing.source.path, "filing": number, "project": filing.project}
-                click.echo(json.dumps({**head, **_finding_record(filing, f, lang)}, ensure_ascii=False))
+                _echo(json.dumps({**head, **_finding_record(filing, f, lang)}, ensure_ascii=False))
         for f in result.failures:
-            click.echo(json.dumps({"file": f.source, **_finding_record(None, f, lang)}, ensure_ascii=False))
+            _echo(json.dumps({"file": f.source, **_finding_record(None, f, lang)}, ensure_ascii=False))
         return
     for filing, found in result:
         counts = _counts(found)
         project = filing.project or text("report.no_project", lang)
-        click.echo(
+        _echo(
             text(
                 "cli.audit_head",
                 lang,
@@ -176,7 +189,7 @@ def _print(result: Any, fmt: str, lang: Lang) -> None:
             )
         )
         for f in found:
-            click.echo(_finding_line(filing, f, lang))
+            _echo(_finding_line(filing, f, lang))
     counts = _counts(result.findings)
     summary = text(
         "cli.audit_total",
@@ -188,7 +201,7 @@ def _print(result: Any, fmt: str, lang: Lang) -> None:
         infos=counts["info"],
         failed=len(result.failures),
     )
-    click.echo(summary, err=True)
+    _echo(summary, err=True)
 
 
 # ---- explain ---------------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def library_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except IndicatorNLPError as err:
-            fail(str(err))
+            fail(str(err), err.exit_code)  # 2 when the run has nothing to do (a missing path, an output on an input)
 
     return wrapper  # type: ignore[return-value]
 
@@ -84,6 +84,22 @@ def display_width(text: str) -> int:
 def pad(text: str, width: int) -> str:
     """``text`` padded with spaces to ``width`` terminal columns."""
     return text + " " * max(0, width - display_width(text))
+
+
+def csv_cell(value: Any, *, raw: bool) -> str:
+    """A value as a CSV cell for a spreadsheet: control characters stripped, formulas neutralized unless ``raw``."""
+    from ..errors import printable
+    from ..tables import neutralize, strip_controls
+
+    text, _ = strip_controls(printable("" if value is None else str(value)))
+    return text if raw else neutralize(text)
+
+
+raw_option = click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV text cells as they are: no apostrophe before a leading = + - @ (which a spreadsheet runs as a formula).",
+)
 
 
 def echo_jsonl(records: Iterable[dict[str, Any]]) -> None:

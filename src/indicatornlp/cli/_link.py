@@ -8,31 +8,38 @@ from typing import Any
 
 import click
 
-from ..errors import IndicatorNLPError
-from ..readers import walk
-from ._base import F, cli, fail, lang_option, library_errors
+from ._base import F, cli, csv_cell, fail, lang_option, library_errors, raw_option
 
 # ---- link, library (linking) ---------------------------------------------------------------------------
 
 
-def _link_inputs(paths: tuple[str, ...]) -> tuple[list[dict[str, Any]], int, int]:
-    """Indicators of every file under ``paths``; bad files reported on stderr, one line each."""
+def _link_inputs(paths: tuple[str, ...], outputs: list[str]) -> tuple[list[dict[str, Any]], int, int]:
+    """Indicators of every file under ``paths``; bad files reported on stderr, one line each.
+
+    The outputs are checked first: none may replace an input or lie in a folder the run reads.
+    """
+    from ..atomic import check_outputs
+    from ..batch import checked_walk, isolate
     from ..readers.rows import read_indicators
 
-    files = walk(paths, tables=True).files  # link reads indicator tables (.csv, .jsonl) as well as filings
+    check_outputs(outputs, paths)
+    found = checked_walk(paths, tables=True)  # link reads indicator tables (.csv, .jsonl) as well as filings
+    for line in found.special_lines():
+        click.echo(f"indicatornlp: {line}", err=True)
     indicators: list[dict[str, Any]] = []
     failed = 0
-    for path in files:
-        try:
-            indicators.extend(read_indicators(path))
-        except IndicatorNLPError as err:
-            click.echo(f"indicatornlp: {err}", err=True)
+    for path in found.files:
+        outcome = isolate(path, read_indicators)
+        if outcome.failure is not None:
+            click.echo(f"indicatornlp: {outcome.failure.message}", err=True)
             failed += 1
-    return indicators, len(files), failed
+        else:
+            indicators.extend(outcome.value or [])
+    return indicators, len(found.files), failed
 
 
-def _write_csv(path: str, header: list[str], rows: Iterable[list[Any]]) -> None:
-    """Write through a temporary file renamed at the end: no half file is left behind."""
+def _write_csv(path: str, header: list[str], rows: Iterable[list[Any]], *, raw: bool) -> None:
+    """Write through a temporary file renamed at the end: no half file is left behind; cells are never formulas."""
     import csv
 
     from ..atomic import atomic_write
@@ -41,7 +48,7 @@ def _write_csv(path: str, header: list[str], rows: Iterable[list[Any]]) -> None:
         with atomic_write(path, encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerows([csv_cell(v, raw=raw) for v in row] for row in rows)
     except OSError as err:
         fail(f"[E500] {path}: cannot write ({err.strerror}) — check the path")
 
@@ -83,6 +90,7 @@ def _link_kwargs(threshold: float | None, jobs: int, backend: str, scheduler: st
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="links.csv: the scored pairs.")
 @click.option("--clusters", "clusters_path", type=click.Path(dir_okay=False), help="clusters.csv: one row per member.")
 @_linking_options
+@raw_option
 @library_errors
 def link_command(
     paths: tuple[str, ...],
@@ -92,6 +100,7 @@ def link_command(
     jobs: int,
     backend: str,
     scheduler: str | None,
+    raw: bool,
 ) -> None:
     """Link similar indicators across filings (FILE|DIR…) and write the pairs (and clusters) as CSV.
 
@@ -107,7 +116,7 @@ def link_command(
     from ..linking import link
 
     options = _link_kwargs(threshold, jobs, backend, scheduler)
-    indicators, files, failed = _link_inputs(paths)
+    indicators, files, failed = _link_inputs(paths, [output, *([clusters_path] if clusters_path else [])])
     linkage = link(indicators, **options)
     cluster_of = {pos: c.id for c in linkage.clusters for pos in c.members}
 
@@ -124,6 +133,7 @@ def link_command(
             [p.a, p.b, p.score, p.name_score, p.same_level2, p.unit_agrees, cluster_of.get(p.a), *side(p.a), *side(p.b)]
             for p in linkage.pairs
         ),
+        raw=raw,
     )
     if clusters_path:
         _write_csv(
@@ -134,6 +144,7 @@ def link_command(
                 for c in linkage.clusters
                 for pos in c.members
             ),
+            raw=raw,
         )
     linked = sum(1 for c in linkage.clusters if len(c.members) > 1)
     click.echo(
@@ -158,6 +169,7 @@ def link_command(
 )
 @_linking_options
 @lang_option
+@raw_option
 @library_errors
 def library_command(
     paths: tuple[str, ...],
@@ -168,6 +180,7 @@ def library_command(
     backend: str,
     scheduler: str | None,
     lang: str | None,
+    raw: bool,
 ) -> None:
     """Build an indicator library (指标库) from filings or indicator tables (FILE|DIR…): one row per cluster.
 
@@ -187,10 +200,10 @@ def library_command(
 
     language = resolve_lang(lang)
     options = _link_kwargs(threshold, jobs, backend, scheduler)
-    indicators, files, failed = _link_inputs(paths)
+    indicators, files, failed = _link_inputs(paths, [output])
     rows = [row for row in build_library(indicators, **options) if row["filings"] >= min_filings]
     header = headers("library", LIBRARY_COLUMNS, language)
-    _write_csv(output, header, ([row[h] for h in LIBRARY_COLUMNS] for row in rows))
+    _write_csv(output, header, ([row[h] for h in LIBRARY_COLUMNS] for row in rows), raw=raw)
     counts = {"entries": len(rows), "indicators": len(indicators), "files": files, "failed": failed}
     click.echo(text("cli.library_built", language, **counts, output=output), err=True)
     if failed:

@@ -9,9 +9,8 @@ from typing import Any
 
 import click
 
-from ..errors import IndicatorNLPError
 from ..readers import FORMAT_NAMES
-from ._base import cli, display_width, echo_jsonl, library_errors, model_option, stdin_or_args
+from ._base import cli, csv_cell, display_width, echo_jsonl, library_errors, model_option, raw_option, stdin_or_args
 
 # ---- commands ----------------------------------------------------------------------------------------
 # Each command lives in its own section below; keep them thin: parse options, call the library, print.
@@ -88,7 +87,9 @@ def _fit(text: str, width: int) -> str:
     help="Read every FILE as this format, whatever its suffix.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Do not print the readers' warnings (rows with no category …).")
-def read_command(files: tuple[str, ...], as_jsonl: bool, as_csv: bool, fmt: str | None, quiet: bool) -> None:
+@raw_option
+@library_errors
+def read_command(files: tuple[str, ...], as_jsonl: bool, as_csv: bool, fmt: str | None, quiet: bool, raw: bool) -> None:
     """Read filings (.txt, .md, .html, .xlsx, .docx, .pdf) and print their indicator rows.
 
     Prints a table by default (project, 一级, 二级, 三级指标, 年度指标值), or every field with --jsonl / --csv.
@@ -101,22 +102,25 @@ def read_command(files: tuple[str, ...], as_jsonl: bool, as_csv: bool, fmt: str 
     """
     import csv
 
+    from ..batch import checked_walk, isolate
     from ..readers import read_filings
 
     if as_jsonl and as_csv:
         raise click.UsageError("give either --jsonl or --csv, not both")
+    found = checked_walk(files)  # a missing path: exit 2 before anything is read; folders are walked
+    for line in found.special_lines():
+        click.echo(f"indicatornlp: {line}", err=True)
     failed = 0
-    writer = csv.DictWriter(sys.stdout, fieldnames=_READ_FIELDS, lineterminator="\n") if as_csv else None
+    writer = csv.writer(sys.stdout, lineterminator="\n") if as_csv else None
     if writer is not None:
-        writer.writeheader()
-    for path in files:
-        try:
-            filings = read_filings(path, format=fmt)
-        except IndicatorNLPError as err:
-            click.echo(f"indicatornlp: {err}", err=True)
+        writer.writerow(_READ_FIELDS)
+    for path in found.files:
+        outcome = isolate(path, lambda p: read_filings(p, format=fmt))
+        if outcome.failure is not None:
+            click.echo(f"indicatornlp: {outcome.failure.message}", err=True)
             failed += 1
             continue
-        for filing in filings:
+        for filing in outcome.value or []:
             if not quiet:
                 for warning in filing.warnings:
                     click.echo(f"indicatornlp: warning: {warning}", err=True)
@@ -126,7 +130,7 @@ def read_command(files: tuple[str, ...], as_jsonl: bool, as_csv: bool, fmt: str 
             elif writer is not None:
                 for record in records:
                     record["extra"] = json.dumps(record["extra"], ensure_ascii=False) if record["extra"] else ""
-                    writer.writerow(record)
+                    writer.writerow([csv_cell(record[field], raw=raw) for field in _READ_FIELDS])
             else:
                 head = f"== {filing.source} — {filing.project or '(no project name)'}"
                 click.echo(f"{head} ({filing.year or 'year ?'}, {len(records)} rows)")

@@ -7,8 +7,9 @@ from typing import Any
 
 import click
 
+from ..errors import printable
 from ..readers import Walk
-from ._base import cli, fail, failure_line, lang_option, library_errors, model_choice, model_option
+from ._base import cli, fail, failure_line, lang_option, library_errors, model_choice, model_option, raw_option
 
 # ---- tag (batch.py, tables.py) ----
 
@@ -22,6 +23,7 @@ from ._base import cli, fail, failure_line, lang_option, library_errors, model_c
 @model_option
 @click.option("--no-model", is_flag=True, help="Skip the classifier: filed categories and model-free rules only.")
 @click.option("--resume", is_flag=True, help="Take over the files already in OUT (unchanged since), read the rest.")
+@raw_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 @lang_option
 @library_errors
@@ -34,6 +36,7 @@ def tag_command(
     model_path: str | None,
     no_model: bool,
     resume: bool,
+    raw: bool,
     quiet: bool,
     lang: str | None,
 ) -> None:
@@ -51,6 +54,7 @@ def tag_command(
     """
     import os
 
+    from ..atomic import Terminated
     from ..batch import tag_to_file
     from ..messages import ENV, resolve_lang, text
 
@@ -82,9 +86,13 @@ def tag_command(
             scheduler=scheduler,
             model=model,
             resume=resume,
+            raw=raw,
             progress=progress,
             on_failure=report,
         )
+    except Terminated:
+        fail("terminated — no output written, the previous one left as it was", 143)
+        return
     except KeyboardInterrupt:
         fail("interrupted — no output written", 130)
         return
@@ -93,8 +101,12 @@ def tag_command(
             os.environ.pop(ENV, None)
         else:
             os.environ[ENV] = before
+    for special in Walk((), special=tuple(result.special)).special_lines():
+        click.echo(f"indicatornlp: {special}", err=True)
+    if result.stripped:
+        click.echo(f"indicatornlp: stripped {result.stripped} control character(s) from the cells written", err=True)
     if result.skipped:
-        shown = ", ".join(result.skipped[:3]) + (" …" if len(result.skipped) > 3 else "")
+        shown = ", ".join(printable(p) for p in result.skipped[:3]) + (" …" if len(result.skipped) > 3 else "")
         click.echo(f"indicatornlp: skipped {len(result.skipped)} hidden file(s) or folder(s): {shown}", err=True)
     if line := Walk((), not_filings=tuple(result.not_filings)).skipped_line():
         click.echo(f"indicatornlp: {line}", err=True)

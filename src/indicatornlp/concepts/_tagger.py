@@ -20,11 +20,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import cache
 
 from ..records import Concept, TargetKind
 from ..targets import parse_target
-from ..text import normalize_text, strip_decoration
+from ..text import STRIP_PASSES, bounded_cache, normalize_text, strip_decoration
 from ._dictionary import COUNTABLE, Dictionary, Measure, default_dictionary, gap_pattern
 
 __all__ = ["concept_name", "object_phrase", "tag_concept", "target_form"]
@@ -170,7 +170,7 @@ def _gapped_measure(d: Dictionary, text: str) -> str | None:
 # ---- the name and the target ------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1 << 16)
+@bounded_cache(1 << 16)
 def _unit_form(text: str) -> str | None:
     """The form a unit written in a name shows (``公里`` → length, ``≥**%`` → rate, ``万元`` → money)."""
     unit = _MARKS.sub("", normalize_text(text))
@@ -194,7 +194,7 @@ def _form_of_unit(unit: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1 << 18)
+@bounded_cache(1 << 18)
 def concept_name(name: str) -> tuple[str, str | None]:
     """The name as the tagger reads it, and the form of a unit written into it (``None`` if none).
 
@@ -224,7 +224,9 @@ def concept_name(name: str) -> tuple[str, str | None]:
         return inner
 
     previous = None
-    while previous != text:
+    for _ in range(STRIP_PASSES):  # nested brackets, innermost first (bounded: a hostile name stays linear)
+        if previous == text:
+            break
         previous, text = text, _BRACKET.sub(bracket, text)
     if embedded := _EMBEDDED.search(text):
         unit = next((g for g in embedded.groups() if g), None)
@@ -235,7 +237,7 @@ def concept_name(name: str) -> tuple[str, str | None]:
     return re.sub(r"\s+", "", text).strip(_EDGES), form
 
 
-@lru_cache(maxsize=1 << 16)
+@bounded_cache(1 << 16)
 def target_form(target: str) -> tuple[str | None, str]:
     """The form of a target and what shows it (``("rate", "%")``, ``("date", "11月底前")``; ``None``: unknown).
 
@@ -361,7 +363,7 @@ def _object(
 # ---- the tagger ----------------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1 << 16)
+@bounded_cache(1 << 16)
 def measure_and_family(name: str) -> tuple[str | None, str | None, str | None]:
     """The measure, family and measure word of a name read alone (no target, no project): what ``link`` compares
     names by, without the rest of the reading.
@@ -378,7 +380,7 @@ def measure_and_family(name: str) -> tuple[str | None, str | None, str | None]:
     return measure.id, _family(d, measure, key, name_form)[0], word
 
 
-@lru_cache(maxsize=1 << 18)
+@bounded_cache(1 << 18)
 def object_phrase(name: str, target: str = "", project: str | None = None) -> str:
     """What a row measures its measure on: the name without its measure word, the question words, the words that
     name nothing (placeholders, and respondents for a satisfaction), spaces and punctuation; for a name that names
@@ -419,7 +421,7 @@ def object_phrase(name: str, target: str = "", project: str | None = None) -> st
 _FILLER = re.compile(r"是否|有利于|有效|进一步|不断|逐步|持续|了|的|对|其中|各类|各项|全年|本年度|年度|全面")
 
 
-@lru_cache(maxsize=1 << 18)
+@bounded_cache(1 << 18)
 def tag_concept(name: str, target: str = "", project: str | None = None) -> Concept:
     """What a 三级指标 measures (``Concept``), read from its name, its target and the project's name.
 
@@ -441,7 +443,7 @@ def tag_concept(name: str, target: str = "", project: str | None = None) -> Conc
     return _read(name, _reading(target), project)[0]
 
 
-@lru_cache(maxsize=1 << 16)
+@bounded_cache(1 << 16)
 def _reading(target: str) -> str:
     """What of a target the tagger reads: a number only through its unit (``≥95%`` and ``100%`` read alike), so
     that rows whose targets differ in their numbers only are read once."""
@@ -454,7 +456,7 @@ def _reading(target: str) -> str:
     return same if parse_target(same).unit == t.unit else target
 
 
-@lru_cache(maxsize=1 << 18)
+@bounded_cache(1 << 18)
 def _read(name: str, target: str, project: str | None) -> tuple[Concept, int, int, str]:
     """The concept of a row, the span of its measure word in the cleaned name (empty at its end when the measure
     comes from the target), and the cleaned name."""

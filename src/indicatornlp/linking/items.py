@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from functools import lru_cache
 
 from ..concepts import object_phrase, tag_concept
 from ..inputs import read_input
 from ..records import Target
 from ..targets import parse_target
 from ..taxonomy import canonical_category
+from ..text import bounded_cache
 from .scoring import clean_name, is_placeholder_name
 
 
@@ -43,12 +43,12 @@ class _Item:
     """What it measures its measure on (``concepts.object_phrase``): rows of one family are compared by it."""
 
 
-@lru_cache(maxsize=1 << 18)
+@bounded_cache(1 << 16)
 def _parse(raw: str) -> Target | None:
     return parse_target(raw) if raw.strip() else None
 
 
-@lru_cache(maxsize=4096)
+@bounded_cache(4096, longest=128)
 def _level2_of(level1: str | None, level2: str | None) -> str | None:
     if not level1 and not level2:
         return None

@@ -14,7 +14,6 @@ import dataclasses
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,7 @@ import numpy.typing as npt
 
 from ..concepts import concept_name, default_dictionary, measure_and_family
 from ..errors import LinkingError
+from ..text import bounded_cache
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -91,7 +91,7 @@ _PLACEHOLDER_WORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=1 << 20)
+@bounded_cache(1 << 16)
 def clean_name(name: str) -> str:
     """The name as compared: the concept reader's name (``concepts.concept_name``: width folded, numbering,
     ``指标1:``, ``★``, a unit or template mark in brackets and a target written into the name removed, brackets that
@@ -121,7 +121,7 @@ def is_placeholder_name(name: str) -> bool:
     return not key or bool(_PLACEHOLDER.match(key)) or key.lower() in _PLACEHOLDER_WORDS
 
 
-@lru_cache(maxsize=1 << 20)
+@bounded_cache(1 << 16)
 def _reversed(key: str) -> str:
     return key[::-1]
 
@@ -132,7 +132,7 @@ def _family_codes() -> dict[str, int]:
     return {family: code for code, family in enumerate(sorted(default_dictionary().families))}
 
 
-@lru_cache(maxsize=1 << 20)
+@bounded_cache(1 << 16)
 def measure_of(key: str) -> tuple[str | None, str]:
     """The family of a cleaned name (``data/concepts.toml``, read from the name alone) and the name as compared:
     its measure word replaced by the measure's first word (满意率, 是否满意 → 满意度; 时效性 → 及时率).
@@ -154,7 +154,7 @@ def measure_of(key: str) -> tuple[str | None, str]:
     return family, key[: end - len(word)] + canonical + key[end:]
 
 
-@lru_cache(maxsize=1 << 20)
+@bounded_cache(1 << 20)
 def _measure_code(key: str) -> int:
     family = measure_of(key)[0]
     return -1 if family is None else _family_codes()[family]

@@ -15,14 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from functools import lru_cache
 
 import numpy as np
 
 from ..concepts import SEPARATOR, concept_features
 from ..inputs import read_input
 from ..targets import parse_target
-from ..text import normalize_text, strip_decoration
+from ..text import bounded_cache, normalize_text, strip_decoration
 from ..tokenize import tokenize
 
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
@@ -52,7 +51,7 @@ _NAME_DECORATION = re.compile(r"^指标\s*\d+\s*[:：.、]\s*|^【[^】]{0,6}】
 _NAME_EDGES = " \t:：;；,，。、"
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(65536)
 def clean_name(name: str) -> str:
     """The 三级指标 as the model reads it: normalized text, row numbering and tags removed.
 
@@ -73,7 +72,7 @@ def name_words(name: str) -> tuple[str, ...]:
     return tuple(w for w in tokenize(name) if any(ch.isalnum() for ch in w))
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(65536)
 def target_features(raw: str) -> tuple[str, ...]:
     """The target as the model reads it: the fields of ``parse_target`` as tokens.
 

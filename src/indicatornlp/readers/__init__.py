@@ -13,11 +13,13 @@ lines of tabs or pipes    Markdown / tab-separated tables (``readers.markup``)
 other text                text extracted from a PDF (``readers.text``)
 ========================  ==========================================================
 
-Text is read as UTF-8 (with or without a byte-order mark), else as GB 18030.  The formats, their suffixes and
-their readers are listed once, in ``REGISTRY`` (the CLI's ``--format`` choices come from it); binary readers are
-handed the bytes already read, never the path, so that a library never trusts a suffix.  ``walk`` finds the
-filings under folders (skipping exports, images and README files); every grid reader ends in
-``filings_from_rows`` (rows of ``Cell``).
+Text is read as UTF-8 (with or without a byte-order mark), UTF-16 (with or without one), else as GB 18030; Big5
+and UTF-8 cut off mid-character are reported (``readers._binary.decode_text``).  What a file may inflate to is
+bounded by ``Limits`` (environment ``INDICATORNLP_MAX_<NAME>``, or ``read_filings(path, limits=…)``).
+The formats, their suffixes and their readers are listed once, in ``REGISTRY`` (the CLI's ``--format``
+choices come from it); binary readers are handed the bytes already read, never the path, so that a library
+never trusts a suffix.  ``walk`` finds the filings under folders (skipping exports, images and README files);
+every grid reader ends in ``filings_from_rows`` (rows of ``Cell``).
 
 >>> [f.project for f in read_filings("data/filings/songjiang-jiguan-2023.txt")]
 ['党组织建设', '宣传与推广', '业务培训']
@@ -34,15 +36,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import cast
 
-from ..errors import (
-    CorruptFilingError,
-    EmptyFilingError,
-    FilingFormatError,
-    FilingNotFoundError,
-    NoIndicatorTableError,
-)
+from ..errors import CorruptFilingError, EmptyFilingError, FilingFormatError, FilingNotFoundError, NoIndicatorTableError
 from ..records import Filing
 from ..results import Filings
+from ._binary import Limits, applied, check_file, decode_text, limits_in_force, read_file, stat_file
 from ._table import Cell, filings_from_rows
 from ._walk import Walk, find_files, walk
 
@@ -52,10 +49,12 @@ __all__ = [
     "REGISTRY",
     "Cell",
     "Format",
+    "Limits",
     "Walk",
     "expand",
     "filings_from_rows",
     "find_files",
+    "limits_in_force",
     "read_filings",
     "sniff_format",
     "walk",
@@ -113,13 +112,15 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SUFFIXES = ", ".join(sorted(FORMATS))
 
 
-def read_filings(path: str | os.PathLike[str], *, format: str | None = None) -> Filings:
+def read_filings(path: str | os.PathLike[str], *, format: str | None = None, limits: Limits | None = None) -> Filings:
     """Every project (``Filing``) of the filing at ``path``, in document order; a folder or a glob: of every
     filing under it (sorted, recursively, as ``walk`` finds them).
 
     ``format`` (``"text"``, ``"markdown"``, ``"html"``, ``"xlsx"``, ``"docx"``, ``"pdf"``) overrides the suffix.
-    One file raises ``FilingNotFoundError``, ``FilingFormatError`` (unsupported suffix or content),
-    ``EmptyFilingError``, ``CorruptFilingError``, ``NoTextLayerError`` (a scanned PDF) or
+    ``limits`` bounds what a file may inflate to (default: ``Limits.from_env()``; see ``readers.Limits``).
+    One file raises ``FilingNotFoundError``, ``FilingAccessError`` (permission denied), ``FilingFormatError``
+    (unsupported suffix or content, a FIFO or device), ``EmptyFilingError``, ``CorruptFilingError``,
+    ``EncryptedFilingError``, ``TextEncodingError``, ``LimitError``, ``NoTextLayerError`` (a scanned PDF) or
     ``NoIndicatorTableError``; each message names the file.  In a folder, a file that cannot be read does not stop
     the others: it is listed in ``.failures`` of the result (an ``F001`` finding each) and in a warning.  A folder
     or glob with no filing raises ``FilingNotFoundError``.
@@ -129,9 +130,10 @@ def read_filings(path: str | os.PathLike[str], *, format: str | None = None) -> 
     (4, ())
     """
     where = os.fspath(path)
-    if os.path.isdir(where) or (not os.path.exists(where) and _GLOB.search(where)):
-        return _read_many(where, format)
-    return Filings(_read_one(where, format))
+    with applied(limits):
+        if os.path.isdir(where) or (not os.path.exists(where) and _GLOB.search(where)):
+            return _read_many(where, format)
+        return Filings(_read_one(where, format))
 
 
 _GLOB = re.compile(r"[*?\[]")
@@ -178,10 +180,7 @@ def _read_many(where: str, format: str | None) -> Filings:
 
 def _read_one(where: str, format: str | None) -> list[Filing]:
     file = Path(where)
-    if not file.exists():
-        raise FilingNotFoundError(where, "no such file", hint="check the path")
-    if file.is_dir():
-        raise FilingFormatError(where, "is a directory, not a filing", hint="give the files inside it")
+    stat_file(where)  # missing, unreadable, a folder, a FIFO or a device: said before anything is read
     if format is not None:
         if format not in _BY_NAME:
             raise FilingFormatError(where, f"unknown format {format!r}", hint=f"use one of {', '.join(FORMAT_NAMES)}")
@@ -193,12 +192,7 @@ def _read_one(where: str, format: str | None) -> list[Filing]:
                 where, f"unsupported suffix {suffix or '(none)'!r}", hint=f"give a {_SUFFIXES} file, or pass format="
             )
         claimed = FORMATS[suffix]
-    try:
-        data = file.read_bytes()
-    except OSError as err:
-        raise FilingNotFoundError(
-            where, f"cannot be read ({err.strerror or err})", hint="check its permissions"
-        ) from None
+    data = read_file(where)
     if not data.strip():
         raise EmptyFilingError(where, "the file is empty", hint="check that the download or export completed")
     kind, text = sniff_format(data, claimed=claimed, where=where)
@@ -234,10 +228,8 @@ def sniff_format(data: bytes, *, claimed: str, where: str = "") -> tuple[str, st
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(data, claimed, where), None
     if head.startswith(_OLE2):
-        raise FilingFormatError(
-            where, "an old binary Office file (.xls/.doc)", hint="open it and save it as .xlsx or .docx"
-        )
-    text = _decode(data)
+        check_file(where, data=data)  # a password-protected .xlsx/.docx, or an old binary .xls/.doc
+    text = decode_text(data, where)
     if text is None:
         if claimed in _BINARY:
             raise CorruptFilingError(where, f"not a {claimed.upper()} file, nor text", hint="export the filing again")
@@ -261,22 +253,6 @@ def _zip_kind(data: bytes, claimed: str, where: str) -> str:
     if claimed in ("xlsx", "docx"):
         return claimed
     raise FilingFormatError(where, "a zip archive that is neither a .xlsx nor a .docx", hint="unpack it first")
-
-
-def _decode(data: bytes) -> str | None:
-    if b"\x00" in data[:4096]:
-        for encoding in ("utf-16",):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                pass
-        return None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
 
 
 _TABLE_TAG = re.compile(r"<\s*(?:table|html|body|tr)\b", re.IGNORECASE)

@@ -21,10 +21,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import NamedTuple
 
 from ..targets import is_target_cell, is_unit
+from ..text import bounded_cache
 from ._forms import LABEL_ROLES, VALUE_ROLES, as_label, is_comparator, is_furniture, is_kind
 
 __all__ = ["DEFAULT_ROLES", "Cell", "Columns", "Text", "fit_score", "fold_target", "header_span", "is_number"]
@@ -65,7 +65,7 @@ def is_number(text: str) -> bool:
     return bool(_NUMBER.match(text))
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(65536)
 def fit_score(role: str | None, text: str) -> float | None:
     """How well a cell fits a column of this role: ``None`` when it cannot sit there (a 分值 is a number, a
     计算符号 a comparator or a 指标性质 word), a negative score when it may but should not (a 度量单位 that is no

@@ -18,14 +18,14 @@ import re
 import tomllib
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import NamedTuple
 
 from ..records import TargetKind
 from ..targets import parse_target
 from ..taxonomy import Taxonomy, clean_label, default_taxonomy
-from ..text import is_cjk, normalize_text
+from ..text import bounded_cache, is_cjk, normalize_text
 
 # ---- vocabulary (data/readers.toml and the taxonomy) ----------------------------------------------------
 
@@ -156,10 +156,10 @@ def compact(text: str) -> str:
 
 
 _KEY_PREFIX = re.compile(r"^(?:其中|含)[:：]?")
-_KEY_SUFFIX = re.compile(r"(?:[:：]|\([^()]*\))+$")
+_KEY_SUFFIX = re.compile(r"(?:[:：]|\([^()]*\)){1,8}$")  # bounded: linear on a run of colons
 
 
-@lru_cache(maxsize=8192)
+@bounded_cache(8192)
 def clean_key(text: str) -> str:
     """A metadata label as matched: ``"其中：财政资金"`` → ``"财政资金"``, ``"项目资金 (元)"`` → ``"项目资金"``."""
     key = compact(text)
@@ -167,7 +167,7 @@ def clean_key(text: str) -> str:
     return _KEY_SUFFIX.sub("", key)
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(65536)
 def metadata_key(text: str) -> tuple[str, str] | None:
     """The field a metadata label announces and any value written in the same cell ("项目名称：物业管理").
 
@@ -224,7 +224,7 @@ def _option(text: str, after: bool) -> str:
     return (words[-1] if after else words[0]).strip(":：,，、") if words else ""
 
 
-@lru_cache(maxsize=16384)
+@bounded_cache(16384)
 def is_label_colon(text: str) -> bool:
     """A cell that announces a value with a colon ("评价类型:", "责任人:马玉秀"): a metadata label, known or not."""
     return bool(_LABEL_COLON.match(compact(text)))
@@ -312,7 +312,7 @@ def parse_date(text: str) -> datetime.date | None:
 # ---- labels and values --------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=16384)
+@bounded_cache(16384)
 def as_label(text: str) -> Label | None:
     """The cell read as a 一级/二级 label, or ``None`` (a 三级 name, a value, anything else).
 
@@ -360,7 +360,7 @@ def label_pair(text: str) -> list[str] | None:
     return parts if all((found := as_label(p)) is not None and found.strong for p in parts) else None
 
 
-@lru_cache(maxsize=16384)
+@bounded_cache(16384)
 def is_comparator(text: str) -> bool:
     """A cell holding only a comparator (``≥``, ``=``, ``大于等于``): the first of a target split over cells.
 
@@ -378,7 +378,7 @@ def is_kind(text: str) -> bool:
     return compact(text) in vocabulary().kinds
 
 
-@lru_cache(maxsize=16384)
+@bounded_cache(16384)
 def is_placeholder(text: str) -> bool:
     """A row slot the filer left unfilled ("指标2:", "……", "—"): never an indicator, never the end of a table.
 
@@ -463,7 +463,7 @@ def _forms_by_start() -> dict[str, tuple[str, ...]]:
     return {start: tuple(forms) for start, forms in out.items()}
 
 
-@lru_cache(maxsize=16384)
+@bounded_cache(16384)
 def is_header_text(text: str) -> bool:
     """A line made of header words, or of pieces of them ("一级指", "标", "年度指标").
 
@@ -490,7 +490,7 @@ VALUE_ROLES = frozenset({"target", "actual", "comparator", "unit", "weight", "sc
 LABEL_ROLES = frozenset({"level1", "level2"})
 
 
-@lru_cache(maxsize=8192)
+@bounded_cache(8192)
 def column_role(text: str) -> str | None:
     """The role of one header cell of an indicator table, its own text for an extra column, or ``None``.
 

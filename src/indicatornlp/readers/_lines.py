@@ -20,11 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..records import Position
 from ..targets import is_target_cell, is_unit
-from ..text import normalize_text, strip_numbering
+from ..text import bounded_cache, normalize_text, strip_numbering
 from ._columns import fit_score, is_number
 from ._forms import (
     VALUE_ROLES,
@@ -66,13 +65,13 @@ class Line:
     page: int | None
 
 
-@lru_cache(maxsize=16384)
+@bounded_cache(16384)
 def _only_numbering(token: str) -> bool:
     """A token that is only list numbering ("一、", "(一)")."""
     return not strip_numbering(normalize_text(token))
 
 
-@lru_cache(maxsize=16384)
+@bounded_cache(16384)
 def _tokens(text: str) -> tuple[str, ...]:
     return tuple(merge_tokens(text.split()))
 

@@ -20,12 +20,13 @@ from html.parser import HTMLParser
 
 from ..errors import NoIndicatorTableError
 from ..records import Filing
+from ._binary import Limits, limits_in_force
 from ._forms import join_broken
 from ._table import Cell, filings_from_rows
 
 __all__ = ["html_rows", "pipe_rows", "read_html", "read_markdown", "text_rows"]
 
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")  # a "<" with no ">" before the next "<" is text: one scan each
 _BREAK = re.compile(r"<\s*(?:br\s*/?|/p|/div|/h\d|/li)\s*>", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。；;：:！!？?]$")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -165,12 +166,13 @@ def read_markdown(path: str | os.PathLike[str], text: str) -> list[Filing]:
         return read_text(path, text)
 
 
-def read_html(path: str | os.PathLike[str], text: str) -> list[Filing]:
+def read_html(path: str | os.PathLike[str], text: str, *, limits: Limits | None = None) -> list[Filing]:
     """Every project of an HTML page (already read as ``text``): its tables, with merged cells laid out.
 
     A page without a ``<table>`` (a table flattened into paragraphs) is read as text by ``readers.text``.
+    ``limits`` (default: those in force, ``readers.Limits``) bounds the cells and rows laid out.
     """
-    rows, tables = html_rows(text)
+    rows, tables = html_rows(text, where=os.fspath(path), limits=limits)
     if not tables:
         from .text import read_text
 
@@ -178,9 +180,13 @@ def read_html(path: str | os.PathLike[str], text: str) -> list[Filing]:
     return filings_from_rows(rows, path=os.fspath(path), tables=tables)
 
 
-def html_rows(text: str) -> tuple[list[list[Cell]], dict[int, int]]:
-    """The rows of an HTML page, numbered through the page, and the table number of each table row."""
-    parser = _TableParser()
+def html_rows(text: str, *, where: str = "", limits: Limits | None = None) -> tuple[list[list[Cell]], dict[int, int]]:
+    """The rows of an HTML page, numbered through the page, and the table number of each table row.
+
+    Raises ``LimitError`` naming ``where`` when the page lays out more cells than ``limits.cells`` (a
+    ``<td rowspan=1000 colspan=1000>`` is a million cells) or more rows than ``limits.rows``.
+    """
+    parser = _TableParser(where, limits or limits_in_force())
     parser.feed(text)
     parser.close()
     return parser.rows, parser.table_of_row
@@ -189,8 +195,10 @@ def html_rows(text: str) -> tuple[list[list[Cell]], dict[int, int]]:
 class _TableParser(HTMLParser):
     """Collect table rows (with rowspan/colspan laid out) and the text between tables."""
 
-    def __init__(self) -> None:
+    def __init__(self, where: str, limits: Limits) -> None:
         super().__init__(convert_charrefs=True)
+        self.cells = limits.budget(where, "cells", "cells (rowspan and colspan included)")
+        self.row_budget = limits.budget(where, "rows", "rows")
         self.rows: list[list[Cell]] = []
         self.table_of_row: dict[int, int] = {}
         self.tables = 0
@@ -202,6 +210,7 @@ class _TableParser(HTMLParser):
         self.cell_line = 0
         self.col = 0
         self.outside: list[str] = []
+        self.outside_text = False  # whether ``outside`` holds more than white space (kept, not recomputed)
         self.outside_line = 1
         self.skip = 0  # inside <script>/<style>
 
@@ -252,17 +261,20 @@ class _TableParser(HTMLParser):
         if self.depth and self.cell is not None:
             self.cell.append(data)
         elif not self.depth:
-            if not "".join(self.outside).strip():
+            if not self.outside_text:
                 self.outside_line = self.getpos()[0]
+                self.outside_text = bool(data.strip())
             self.outside.append(data)
 
     def _flush_outside(self) -> None:
-        text, self.outside = "".join(self.outside), []
+        text, self.outside, self.outside_text = "".join(self.outside), [], False
         line = self.outside_line
         for piece in text.split("\n"):
             piece = re.sub(r"[ \t\r\f\v\u00a0]+", " ", piece).strip()
             if piece:
                 n = self._number()
+                self.cells.add()
+                self.row_budget.add()
                 self.rows.append([Cell(piece, n, 1, line=line)])
 
     def _next_free(self) -> int:
@@ -275,6 +287,7 @@ class _TableParser(HTMLParser):
     def _place_span(self, col: int) -> None:
         left, text, origin = self.spans[col]
         assert self.row is not None
+        self.cells.add()
         self.row[col] = Cell(text, self._number(), col, line=self.cell_line or None, merged_from=origin)
         if left <= 1:
             del self.spans[col]
@@ -289,6 +302,7 @@ class _TableParser(HTMLParser):
         self.cell = None
         rowspan, colspan = self.cell_attrs
         col = self._next_free()
+        self.cells.add(colspan)
         number = self._number()
         origin = (number, col)
         self.row[col] = Cell(text, number, col, line=self.cell_line)
@@ -307,6 +321,7 @@ class _TableParser(HTMLParser):
             self._place_span(col)
         row, self.row = self.row, None
         if row:
+            self.row_budget.add()
             number = self._number()
             self.rows.append([row[c] for c in sorted(row)])
             self.table_of_row[number] = self.tables

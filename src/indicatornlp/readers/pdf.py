@@ -28,9 +28,9 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..errors import CorruptFilingError, NoTextLayerError
+from ..errors import CorruptFilingError, EncryptedFilingError, NoIndicatorTableError, NoTextLayerError
 from ..records import Filing
-from ._binary import cause, file_bytes
+from ._binary import Limits, cause, file_bytes, limits_in_force
 from ._table import Cell, filings_from_rows
 
 __all__ = ["read_pdf"]
@@ -66,25 +66,41 @@ class _Page:
         return self.images and not self.rows
 
 
-def read_pdf(path: str | os.PathLike[str], *, data: bytes | None = None) -> list[Filing]:
+def read_pdf(path: str | os.PathLike[str], *, data: bytes | None = None, limits: Limits | None = None) -> list[Filing]:
     """Every project of a PDF filing, in page order (``data``: its bytes, when already read).
 
-    Raises ``NoTextLayerError`` for a scanned PDF, ``CorruptFilingError`` for a damaged or encrypted one.
+    Raises ``NoTextLayerError`` for a scanned PDF, ``CorruptFilingError`` for a damaged one,
+    ``EncryptedFilingError`` for one that needs a password, ``LimitError`` past ``limits`` (default: those in
+    force): every compressed stream but images is measured before pdfminer decodes it (``stream_bytes``), the
+    pages are counted before they are read, the characters while they are.
     """
     where = os.fspath(path)
-    content = file_bytes(where, data)
-    pages = list(_read_pages(where, content))
+    limits = limits or limits_in_force()
+    content = file_bytes(where, data, limits=limits)
+    _check_streams(where, content, limits)
+    pages = list(_read_pages(where, content, limits))
     scanned = [page.number for page in pages if page.scanned]
     if not any(page.rows for page in pages):
         problem = "no text layer: the pages hold no text (a scanned image or text drawn as outlines)"
         if scanned:
             problem = f"scanned image: no text layer on any of its {len(pages)} page(s)"
         raise NoTextLayerError(where, problem, hint="run OCR first (e.g. ocrmypdf) and read the OCR'd PDF")
-    if any(page.tables for page in pages):
-        rows = [row for page in pages for row in page.rows]
-        filings = filings_from_rows(rows, path=where)
-    else:
-        filings = _read_as_text(where, pages)
+    ruled = any(page.tables for page in pages)
+    try:
+        if ruled:
+            filings = filings_from_rows([row for page in pages for row in page.rows], path=where)
+        else:
+            filings = _read_as_text(where, pages)
+    except NoIndicatorTableError:
+        if not _encrypted(content):
+            raise
+        raise EncryptedFilingError(
+            where,
+            "encrypted PDF (opened without a password, but restricted by its owner): no indicator table in the text"
+            " it gives",
+            hint="ask for the filing without its password, or print it to a new PDF",
+        ) from None
+    if not ruled:
         note = (
             "no ruled table in this PDF: read from its text lines, where the cells of a table cannot be told "
             "apart — check the rows against the document"
@@ -99,7 +115,57 @@ def read_pdf(path: str | os.PathLike[str], *, data: bytes | None = None) -> list
     return filings
 
 
-def _read_pages(where: str, content: bytes) -> Iterator[_Page]:
+_STREAM = re.compile(rb"stream\r?\n")
+_IMAGE = re.compile(rb"/Subtype\s*/Image")
+_STRING = re.compile(rb"\((?:[^()\\]|\\.)*\)")  # a PDF string literal (what Tj and TJ draw)
+
+
+def _check_streams(where: str, content: bytes, limits: Limits) -> None:
+    """``LimitError`` when a compressed stream (not an image: pdfminer does not decode those) inflates past
+    ``limits.stream_bytes``: a page of a few kilobytes can hold gigabytes of drawing commands.
+
+    The streams are inflated here a megabyte at a time and thrown away; nothing is kept.
+    """
+    import zlib
+
+    for match in _STREAM.finditer(content):
+        start = match.end()
+        if _IMAGE.search(content, max(0, match.start() - 1024), match.start()):
+            continue
+        end = content.find(b"endstream", start)
+        inflater = zlib.decompressobj()
+        size = text = 0
+        data = content[start : end if end > 0 else len(content)]
+        try:
+            while data and not inflater.eof and size <= limits.stream_bytes:
+                chunk = inflater.decompress(data, 1 << 20)
+                size += len(chunk)
+                text += sum(len(m) for m in _STRING.findall(chunk))
+                data = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # not a Flate stream, or a damaged one: pdfminer says what it makes of it
+        if size > limits.stream_bytes:
+            raise limits.error(where, "stream_bytes", "bytes", found=f"a stream at byte {start:,} inflates past that")
+        if text > 4 * limits.page_chars:  # a glyph takes one to four bytes of a string
+            found = f"a stream at byte {start:,} draws {text:,} bytes of text"
+            raise limits.error(where, "page_chars", "characters on a page", found=found)
+
+
+def _encrypted(content: bytes) -> bool:
+    """The file names an ``/Encrypt`` dictionary (pdfminer opened it with the empty user password)."""
+    return b"/Encrypt" in content
+
+
+def _page_count(pdf: Any) -> int | None:
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        return int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+    except Exception:  # a damaged page tree: pages are counted as they are read
+        return None
+
+
+def _read_pages(where: str, content: bytes, limits: Limits) -> Iterator[_Page]:
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
@@ -110,9 +176,20 @@ def _read_pages(where: str, content: bytes) -> Iterator[_Page]:
     except (ValueError, KeyError, TypeError, OSError, AssertionError) as err:  # parser failures pdfminer lets out
         raise _corrupt(where, err) from None
     row_number = 0
+    pages = limits.budget(where, "pages", "pages")
+    chars = limits.budget(where, "text_chars", "characters of text")
     with pdf:
+        declared = _page_count(pdf) or 0
+        if declared > limits.pages:  # before pdfplumber makes an object per page
+            raise limits.error(where, "pages", "pages", found=f"its page tree declares {declared:,} pages")
         for number, page in enumerate(pdf.pages, 1):
+            pages.add()
             try:
+                drawn = len(page.chars)
+                if drawn > limits.page_chars:
+                    found = f"page {number} draws {drawn:,} characters"
+                    raise limits.error(where, "page_chars", "characters on a page", found=found)
+                chars.add(drawn)
                 result = _read_page(page, number, row_number)
             except PdfminerException as err:
                 raise _corrupt(where, err, page=number) from None
@@ -128,7 +205,7 @@ def _corrupt(where: str, err: BaseException, *, page: int | None = None) -> Corr
     inner = err.args[0] if err.args and isinstance(err.args[0], BaseException) else err
     text = cause(inner)
     if "password" in text.lower() or "encrypt" in type(inner).__name__.lower():
-        return CorruptFilingError(where, f"encrypted PDF ({text})", hint="give the filing without its password")
+        return EncryptedFilingError(where, f"encrypted PDF ({text})", hint="give the filing without its password")
     place = f"page {page}: " if page else ""
     return CorruptFilingError(
         where, f"{place}damaged PDF ({text})", hint="re-export or re-download the PDF, or print it to a new PDF"

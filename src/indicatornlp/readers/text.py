@@ -29,9 +29,9 @@ import os
 import re
 import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 
 from ..records import Filing, Position
+from ..text import bounded_cache
 from ._forms import (
     LABEL_ROLES,
     VALUE_ROLES,
@@ -296,7 +296,7 @@ def _is_fragment(word: str) -> bool:
     return role is None or any(w.startswith(word) and w != word for w in vocabulary().columns)
 
 
-@lru_cache(maxsize=1024)
+@bounded_cache(1024)
 def _header_roles(lines: tuple[str, ...]) -> tuple[str, ...] | None:
     """The columns right of the 三级 name, read cell by cell from a header given over lines: a line whose cells
     complete words broken on the line above ("年度 实际 分值" + "指标值 完成值") joins them to those words."""

@@ -31,7 +31,7 @@ from xml.etree import ElementTree
 
 from ..errors import CorruptFilingError, NoIndicatorTableError
 from ..records import Filing
-from ._binary import cause, file_bytes
+from ._binary import Budget, Limits, cause, check_package, file_bytes, limits_in_force
 from ._table import Cell, filings_from_rows
 
 __all__ = ["cell_text", "read_xlsx"]
@@ -44,19 +44,24 @@ Merge = tuple[int, int, int, int]
 """(first row, first column, last row, last column), 1-based and inclusive."""
 
 
-def read_xlsx(path: str | os.PathLike[str], *, data: bytes | None = None) -> list[Filing]:
+def read_xlsx(path: str | os.PathLike[str], *, data: bytes | None = None, limits: Limits | None = None) -> list[Filing]:
     """Every project of every sheet of a workbook, in sheet order (``data``: its bytes, when already read).
 
     Raises ``CorruptFilingError`` for a damaged or non-workbook file, ``FilingFormatError`` for an old binary
-    ``.xls`` saved under the new suffix.
+    ``.xls`` saved under the new suffix, ``LimitError`` for a workbook that inflates past ``limits`` (default:
+    those in force): unpacked size and parts checked before openpyxl opens it, rows, cells (merged areas
+    included) and characters counted while it is read.
     """
     where = os.fspath(path)
-    content = file_bytes(where, data)
+    limits = limits or limits_in_force()
+    content = file_bytes(where, data, limits=limits)
+    check_package(where, content, limits=limits, streamed=("xl/worksheets/",))  # sheets are streamed: counted below
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    budget = _Budgets(where, limits)
     try:
-        parts = scan_sheets(io.BytesIO(content))
+        parts = scan_sheets(io.BytesIO(content), budget=budget.cells)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (
         zipfile.BadZipFile,
@@ -74,7 +79,7 @@ def read_xlsx(path: str | os.PathLike[str], *, data: bytes | None = None) -> lis
     try:
         for sheet in workbook.worksheets:
             try:
-                rows = list(sheet_rows(sheet, parts.get(sheet.title, SheetParts())))
+                rows = list(sheet_rows(sheet, parts.get(sheet.title, SheetParts()), budget=budget))
             except (zipfile.BadZipFile, KeyError, ValueError, OSError, ElementTree.ParseError) as err:
                 raise CorruptFilingError(
                     where, f"sheet {sheet.title!r} is damaged ({cause(err)})", hint="open it in Excel and save it again"
@@ -95,11 +100,23 @@ def read_xlsx(path: str | os.PathLike[str], *, data: bytes | None = None) -> lis
     return filings
 
 
-def sheet_rows(sheet: Any, parts: SheetParts) -> Iterator[list[Cell]]:
+class _Budgets:
+    """The counters of one workbook: cells (merged fills and the empty cells openpyxl pads) and text."""
+
+    def __init__(self, where: str, limits: Limits) -> None:
+        self.where, self.limits = where, limits
+        self.cells = limits.budget(where, "cells", "cells (merged areas and empty cells included)")
+        self.text = limits.budget(where, "text_chars", "characters of text")
+
+
+def sheet_rows(sheet: Any, parts: SheetParts, *, budget: _Budgets | None = None) -> Iterator[list[Cell]]:
     """The rows of a (read-only) worksheet as ``Cell`` lists; merged areas filled from their top-left cell.
 
-    Rows keep their 1-based sheet row number; empty rows are skipped, empty cells left out.
+    Rows keep their 1-based sheet row number; empty rows are skipped, empty cells left out.  ``budget`` counts
+    rows, cells and characters against the limits (a merge over a whole sheet is 17 billion cells).
     """
+    budget = budget or _Budgets("", limits_in_force())
+    rows_seen = budget.limits.budget(budget.where, "rows", "rows in a sheet")  # Excel's own maximum is per sheet
     sheet.reset_dimensions()  # a writer's <dimension> may be wrong: read every row there is
     formulas = parts.formulas
     starting: dict[int, list[Merge]] = {}
@@ -108,12 +125,15 @@ def sheet_rows(sheet: Any, parts: SheetParts) -> Iterator[list[Cell]]:
     active: list[Merge] = []
     origin_text: dict[tuple[int, int], str] = {}
     for r, row in enumerate(sheet.iter_rows(min_row=1, min_col=1), 1):
+        rows_seen.add()
+        budget.cells.add(len(row))
         active = [m for m in active if m[2] >= r] + starting.pop(r, [])
         texts: dict[int, str] = {}
         for c, cell in enumerate(row, 1):
             value = cell.value
             if value is not None:
                 texts[c] = cell_text(value, getattr(cell, "number_format", "General"))
+                budget.text.add(len(texts[c]))
             elif formulas and (r, c) in formulas:
                 texts[c] = formulas[(r, c)]
         cells: dict[int, Cell] = {c: Cell(text, r, c) for c, text in texts.items() if text}
@@ -121,6 +141,9 @@ def sheet_rows(sheet: Any, parts: SheetParts) -> Iterator[list[Cell]]:
             if r0 == r:
                 origin_text[(r0, c0)] = texts.get(c0, "")
             text = origin_text.get((r0, c0), "")
+            if text:
+                budget.cells.add(c1 - c0 + 1)
+                budget.text.add(len(text) * (c1 - c0 + 1))
             for c in range(c0, c1 + 1):
                 if (r, c) != (r0, c0) and text:
                     cells[c] = Cell(text, r, c, merged_from=(r0, c0))
@@ -150,7 +173,7 @@ def cell_text(value: Any, number_format: str | None = "General") -> str:
 
 
 # the first section of a number format, without its quoted literals, escapes and [colour]/[condition] tags
-_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\[\]]*\]|_.|\*.')
 
 
 def _number_text(value: float | int | Decimal, number_format: str) -> str:
@@ -191,14 +214,17 @@ class SheetParts:
     """(row, column) → ``"=" + formula`` for a formula cell saved without its value (never opened in Excel)."""
 
 
-def scan_sheets(path: str | IO[bytes]) -> dict[str, SheetParts]:
+def scan_sheets(path: str | IO[bytes], *, budget: Budget | None = None) -> dict[str, SheetParts]:
     """The merged ranges and uncached formulas of every sheet, by sheet name, read from the package itself.
 
     A program that writes "=3 次" into a cell makes it a formula with no value; a person who typed it meant the
-    text, and the text is what is kept (``data_only`` reading alone would lose the cell).
+    text, and the text is what is kept (``data_only`` reading alone would lose the cell).  Every cell element
+    and merged range counts against ``budget`` (the cells limit) as the sheet streams by, before openpyxl reads
+    it: a sheet of millions of cells is refused before any of them is held.
     """
     from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
+    budget = budget or limits_in_force().budget("", "cells", "cells")
     result: dict[str, SheetParts] = {}
     with zipfile.ZipFile(path) as package:
         for name, part in _sheet_parts(package).items():
@@ -207,6 +233,7 @@ def scan_sheets(path: str | IO[bytes]) -> dict[str, SheetParts]:
                 for _, element in ElementTree.iterparse(stream):
                     tag = element.tag
                     if tag == f"{_MAIN}c":
+                        budget.add()
                         formula = element.find(f"{_MAIN}f")
                         value = element.find(f"{_MAIN}v")
                         if formula is not None and formula.text and (value is None or not value.text):
@@ -215,6 +242,7 @@ def scan_sheets(path: str | IO[bytes]) -> dict[str, SheetParts]:
                     elif tag == f"{_MAIN}row":
                         element.clear()
                     elif tag == f"{_MAIN}mergeCell":
+                        budget.add()
                         min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
                         found.merges.append((min_row, min_col, max_row, max_col))
     return result

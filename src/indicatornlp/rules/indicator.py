@@ -26,8 +26,8 @@ __all__ = ["indicator_findings", "shown_category"]
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 _NOT_A_LEVEL = frozenset({TargetKind.QUALITATIVE, TargetKind.TEXT, TargetKind.DIRECTION})
 _PARTS = re.compile(r"[、，,;；/]+")
-_TRAILING_DECORATION = re.compile(r"[(（][^)）]*[)）]$|[:：]$")
-_MONEY_IN_NAME = re.compile(r"\d+(?:\.\d+)?\s*[万千百]?元")
+_TRAILING_DECORATION = re.compile(r"[(（][^()（）]*[)）]$|[:：]$")  # no opening bracket inside: one scan per bracket
+_MONEY_IN_NAME = re.compile(r"(?<!\d)\d+(?:\.\d+)?\s*[万千百]?元")  # from a run's first digit: linear
 
 
 def indicator_findings(n: Normalized) -> list[Finding]:

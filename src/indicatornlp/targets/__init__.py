@@ -66,10 +66,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from functools import lru_cache
 
 from ..records import Target, TargetKind
-from ..text import normalize_text
+from ..text import bounded_cache, normalize_text
 from ._cells import is_target_cell, is_unit, split_indicator
 from ._dates import _period_start, _read_deadline, as_excel_date, excel_serial_date
 from ._grammar import _TRAILING, _Grammar, _grammar
@@ -161,7 +160,7 @@ def _parse(raw: str, year: int | None) -> Target:
         return _target(raw, _K.TEXT, {"unparsed"})
 
 
-_parse_cached = lru_cache(maxsize=1 << 16)(_parse)
+_parse_cached = bounded_cache(1 << 16)(_parse)
 
 
 def period_start(target: Target) -> datetime.date | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache
 
 from ..records import TargetKind
-from ..text import normalize_text
+from ..text import bounded_cache, normalize_text
 from ._grammar import _CJK, _TRAILING, _grammar
 from ._numbers import _unit
 from ._vocabulary import vocabulary
@@ -14,6 +14,10 @@ from ._vocabulary import vocabulary
 __all__ = ["is_target_cell", "is_unit", "split_indicator"]
 
 _NAMED = re.compile(rf"[{_CJK}A-Za-z]")
+_SPACE = re.compile(r"\s+")
+_TAIL = 800
+"""The longest text after a split point that is tried as a target (``parse_target`` reads 200 characters, after
+white space is folded)."""
 
 
 @cache
@@ -23,7 +27,7 @@ def _comparator_start() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(65536)
 def is_target_cell(text: str, *, subject: bool = True) -> bool:
     """A cell that reads as a target value (年度指标值) rather than an indicator name.
 
@@ -65,7 +69,7 @@ def is_unit(text: str) -> bool:
     return _unit(normalize_text(text), vocabulary()) is not None
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(65536)
 def split_indicator(text: str) -> tuple[str, str]:
     """Split a name written with its target: at the first space, or comparator, where a target starts.
 
@@ -85,14 +89,16 @@ def split_indicator(text: str) -> tuple[str, str]:
     from . import parse_target
 
     stripped = text.strip()
-    for m in re.finditer(r"\s+", stripped):
-        head, tail = stripped[: m.start()], stripped[m.end() :]
-        if _NAMED.search(head) and is_target_cell(tail):
-            return head, tail
-    for m in _comparator_start().finditer(stripped):
+    named = _NAMED.search(stripped)
+    if named is None:
+        return stripped, ""
+    first, size = named.start(), len(stripped)  # a head holds a name when it goes past the first letter
+    # a tail longer than _TAIL is free text, never a target: trying each would read the text once per space
+    for m in _SPACE.finditer(stripped, first + 1, size):
+        if size - m.end() <= _TAIL and is_target_cell(stripped[m.end() :]):
+            return stripped[: m.start()], stripped[m.end() :]
+    for m in _comparator_start().finditer(stripped, max(first + 1, size - _TAIL), size):
         head, tail = stripped[: m.start()], stripped[m.start() :]
-        if not _NAMED.search(head):
-            continue
         t = parse_target(tail)
         if "with_text" not in t.flags and (
             t.kind in (TargetKind.NUMERIC, TargetKind.DEADLINE) or "placeholder" in t.flags
