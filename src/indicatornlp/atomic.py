@@ -22,6 +22,7 @@ lie inside a folder it reads; ``sigterm_as_interrupt`` makes ``SIGTERM`` stop a 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import signal
 import tempfile
@@ -72,15 +73,23 @@ class AtomicFiles:
     def __init__(self) -> None:
         self._temps: dict[Path, Path] = {}
         self._scratch: list[Path] = []
+        self._asked: set[Path] = set()
+        """Every final path a temporary was asked for, noted before it is made: abort finds this process' temporaries
+        of them even when a signal struck between making one and noting its name."""
 
     def _make(self, final: str | os.PathLike[str]) -> Path:
         target = Path(final)
+        self._asked.add(target)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
         except OSError as err:
             raise _cannot(target, err, "write a file there") from None
-        os.close(fd)
+        try:
+            os.close(fd)
+        except BaseException:  # a signal right after mkstemp: the file is not left behind
+            Path(name).unlink(missing_ok=True)
+            raise
         return Path(name)
 
     def temp(self, final: str | os.PathLike[str]) -> Path:
@@ -114,6 +123,10 @@ class AtomicFiles:
             temp.unlink(missing_ok=True)
         self._temps.clear()
         self._remove_scratch()
+        for target in self._asked:  # this process' temporaries of the same outputs (a signal between make and note)
+            for stray in target.parent.glob(f".{glob.escape(target.name)}.{os.getpid()}.*.tmp"):
+                stray.unlink(missing_ok=True)
+        self._asked.clear()
 
     def _remove_scratch(self) -> None:
         for temp in self._scratch:

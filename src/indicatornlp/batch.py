@@ -623,8 +623,8 @@ def tag_to_file(
         failures: list[Finding] = []
         filings = 0
         inputs: list[dict[str, Any]] = []
-        writer.open()
         try:
+            writer.open()  # inside: a signal while the temporaries are made still removes them
             for path in files:
                 before = dict(writer.counts)
                 if path in reuse:
