@@ -62,4 +62,4 @@ def test_notebook_runs_headless() -> None:
     assert "9 projects, 96 indicator rows" in text
     assert "A131" in text and "局级干部体检费" in text
     assert "holdout rows from" in text
-    assert images == 3  # category distribution, confusion matrix, findings by code
+    assert images == 4  # category distribution, confusion matrix, findings by code, score by 一级
