@@ -134,6 +134,7 @@ def whole_folder(folder: Path, work: Path) -> None:
         if command == "tag" and written:
             import csv
 
+            csv.field_size_limit(1 << 30)  # long-cell.md holds a cell of a million characters
             with (work / "all.csv").open(encoding="utf-8-sig", newline="") as handle:
                 rows = [r for r in csv.DictReader(handle) if Path(r["source"]).name in {s.name for s in SEEDS}]
             good = len(rows) == expected

@@ -525,3 +525,23 @@ def test_sigterm_stops_tag_like_ctrl_c(folder: Path, tmp_path: Path) -> None:
     assert process.returncode == 143, stderr
     assert "terminated" in stderr and "Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+@pytest.mark.slow
+def test_a_dask_scheduler_without_workers_is_a_clear_error(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    from indicatornlp.batch import BackendError
+
+    monkeypatch.setattr(batch_module, "_CONNECT_TIMEOUT", 1)
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        with pytest.raises(BackendError, match=r"\[E600\].*has no workers"):
+            tag_to_file([folder], tmp_path / "t.csv", model=False, backend="dask", scheduler=address)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+def test_an_output_that_cannot_be_written_is_e500_not_a_traceback(folder: Path) -> None:
+    result = CliRunner().invoke(cli, ["tag", str(folder), "-o", "/proc/indicatornlp-test.csv", "--no-model"])
+    assert result.exit_code == 1 and "[E500]" in result.stderr and "Traceback" not in result.stderr
