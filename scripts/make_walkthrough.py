@@ -332,7 +332,8 @@ print(f"1 of {q.total}: {q.row.name} (filed {q.row.filed_level2}); model {q.pred
 print("choices:", ", ".join(f"{k} {label}" for k, label in enumerate(q.choices[:4], 1)), "…")
 reviewer = {"局级干部体检费 1500 元/人": "经济成本指标", "处级干部体检费 3200 元/人": "经济成本指标"}  # TAXONOMY rule 6
 answers = work / "answers.tsv"
-answers.write_text("".join(f"{e.id}\\t{reviewer[e.name]}\\n" for e in made.rows if e.name in reviewer), encoding="utf-8")
+lines = [f"{e.id}\\t{reviewer[e.name]}\\n" for e in made.rows if e.name in reviewer]
+answers.write_text("".join(lines), encoding="utf-8")
 print(apply_answers(mine, answers), "answers saved;", Counter(e.reviewed for e in read_annotated(mine)))""",
     ),
     (
