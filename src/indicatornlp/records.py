@@ -362,6 +362,11 @@ class Finding(_Record):
         return f"Finding({self.code} {self.severity.value}{where}{name}{target}: {_short(self.message, 60)})"
 
 
+FINDING_COLUMNS = ("source", "position", "filing", "project", "row", "indicator", "code", "severity", "message")
+"""The columns of a finding as a table row (``tag``'s and ``score``'s findings tables; ``row`` empty for a finding about
+the whole filing or file)."""
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Prediction(_Record):
     """A model's label for one indicator."""

@@ -45,6 +45,7 @@ from typing import Any
 from .atomic import AtomicFiles
 from .errors import OutputError, ResumeError, printable
 from .readers import limits_in_force
+from .records import FINDING_COLUMNS
 
 __all__ = [
     "COLUMNS",
@@ -101,8 +102,6 @@ ROW_COLUMNS = (
 )
 """Columns of the indicator rows (one per 三级指标)."""
 
-FINDING_COLUMNS = ("source", "position", "filing", "project", "row", "indicator", "code", "severity", "message")
-"""Columns of the findings (``row`` empty for a finding about the whole filing or file)."""
 
 SUMMARY_COLUMNS = (
     "source",

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..atomic import AtomicFiles
 from ..errors import OutputError
-from ..records import Finding, Scorecard, _decimal_text
+from ..records import FINDING_COLUMNS, Finding, Scorecard, _decimal_text
 
 __all__ = [
     "FINDING_COLUMNS",
@@ -59,7 +59,6 @@ SCORE_COLUMNS = (
 )
 """One row per indicator: ``weight``, ``ratio``, ``score`` and ``filed_score`` as exact decimals written as text."""
 
-FINDING_COLUMNS = ("source", "position", "filing", "project", "row", "indicator", "code", "severity", "message")
 SUMMARY_COLUMNS = (
     "source",
     "filing",
