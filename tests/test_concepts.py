@@ -123,6 +123,10 @@ TAGGED = [
     pytest.param("农户医疗负担", "有所减轻", None, "effect.reduction", None, "经济效益指标", id="rule-30-reduction"),
     pytest.param("政策知晓率", "≥90%", None, "rate.awareness", None, "社会效益指标", id="rule-5-awareness"),
     pytest.param("长效机制", "健全", None, "state.mechanism", None, "可持续影响指标", id="rule-31-mechanism"),
+    # no measure word and no target: a verb of producing names an output, counted (the 共性指标 of the libraries)
+    pytest.param("发表论文", "", None, "count.items", None, "数量指标", id="output-verb-items"),
+    pytest.param("举办前沿研究性讲座", "", None, "count.events", None, "数量指标", id="output-verb-events"),
+    pytest.param("培养博士", "", None, "count.people.trained", None, "数量指标", id="output-verb-people"),
 ]
 
 

@@ -156,6 +156,7 @@ class Dictionary:
     """Canonical unit (``parse_target``'s) → form."""
     people_nouns: tuple[str, ...]
     event_nouns: tuple[str, ...]
+    output_verbs: tuple[str, ...]
     questions: tuple[str, ...]
     negative_words: tuple[str, ...]
     unknown_words: tuple[str, ...]
@@ -382,6 +383,7 @@ def load_dictionary(path: str | Path | None = None) -> Dictionary:
         unit_forms=_unit_forms(forms, where),
         people_nouns=_strings(forms.get("people_nouns", []), f"{where} [forms] people_nouns", empty=True),
         event_nouns=_strings(data.get("event_nouns", []), f"{where} event_nouns", empty=True),
+        output_verbs=_strings(data.get("output_verbs", []), f"{where} output_verbs", empty=True),
         questions=_strings(data.get("questions", []), f"{where} questions", empty=True),
         negative_words=_strings(data.get("negative", {}).get("words", []), f"{where} [negative]", empty=True),
         unknown_words=_strings(data.get("negative", {}).get("unknown", []), f"{where} [negative]", empty=True),

@@ -471,14 +471,18 @@ def _read(name: str, target: str, project: str | None) -> tuple[Concept, int, in
         return Concept(), found[2], found[3], key
     head = key[: found[2]] if found else key
     generic = found is None or found[0].id == "count"  # a count of whatever the name names
-    # a bare number counts what the name names; with no target at all, only a count word (数量) says it is a count
-    if generic and (form == "number" or (form is None and found is not None)):
+    # a bare number counts what the name names; with no target at all, a count word (数量) says it is a count, and
+    # so does a verb of producing at the start of a name without a measure word (举办前沿研究性讲座, 发表论文)
+    made = found is None and form is None and not target and key.startswith(d.output_verbs)
+    if generic and (form == "number" or (form is None and found is not None) or made):
         if people := _tables(d).people.ends(head):
             form, shown = "people", f"people noun {people}"
         elif event := _tables(d).events.ends(head):
             form, shown = "events", f"event noun {event}"
         elif found is None and form == "number":
             form, shown = "items", "a bare number counts what the name names"
+        elif made:
+            form, shown = "items", "a verb of producing names an output counted"
     if form is not None:
         evidence.append(f"form {form}: {shown}")
     if found is not None and found[0].rank < 4 and form in COUNTABLE and form in d.form_measures:
