@@ -2,10 +2,16 @@
 
 The rows file is ``annotate``'s output for the folder of ``bench/bench_tag.py`` (1,000 files, about 32,000 rows).
 Then ``indicatornlp review ROWS`` runs under a pseudo-terminal (pexpect), as a reviewer uses it: for each of
-``--answers`` rows the script waits for the prompt, types a label and Enter, and polls the rows file (every millisecond)
-until it has been replaced (a new inode: the atomic rename of ``atomic.py``).  The time from the key to the rename is
-the latency reported: median, 95th percentile and maximum.  Beside it, the same answer given in-process
-(``Review.answer``), which is the save alone.
+``--answers`` rows the script waits for the prompt and presses one key (a label, no Enter).  Two latencies are
+reported, median, 95th percentile and maximum:
+
+- key → journal line: the script polls ``ROWS.jsonl.answers`` (every millisecond) until it has grown by the
+  answer's line (written; the ``fsync`` follows it at once);
+- key → next row on screen: the review shows the next row only after the line is ``fsync``-ed, so this bounds the
+  time until the answer is durable (it includes drawing the next row).
+
+Beside them, the same answer given in-process (``Review.answer``: the append and its ``fsync`` alone), and the
+merge of the journal into the rows file when the review ends (once per session, O(file)).
 
     .venv/bin/python bench/bench_review.py                 # 1,000 files, 40 answers
     .venv/bin/python bench/bench_review.py --files 100 --answers 20
@@ -29,39 +35,51 @@ from bench_tag import make_folder
 PROMPT = "q quit > "
 
 
-def wait_for_rename(path: Path, inode: int, limit: float = 5.0) -> float:
+def size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        return 0
+
+
+def wait_for_growth(path: Path, before: int, limit: float = 5.0) -> float:
     start = time.perf_counter()
     while time.perf_counter() - start < limit:
-        try:
-            if os.stat(path).st_ino != inode:
-                return time.perf_counter()
-        except FileNotFoundError:
-            pass
+        if size(path) > before:
+            return time.perf_counter()
         time.sleep(0.001)
-    sys.exit(f"{path} was not saved within {limit} s of the key")
+    sys.exit(f"{path} did not get the answer within {limit} s of the key")
 
 
-def in_terminal(rows: Path, answers: int) -> list[float]:
+def in_terminal(rows: Path, answers: int) -> tuple[list[float], list[float], float]:
     import pexpect
 
+    from indicatornlp.annotated import journal_path
+
+    journal = journal_path(rows)
     child = pexpect.spawn(
         sys.executable, ["-m", "indicatornlp", "review", str(rows)], encoding="utf-8", timeout=300, dimensions=(50, 160)
     )
     child.delaybeforesend = None  # pexpect sleeps 50 ms before each send by default: not the reviewer's time
-    latencies = []
-    for _ in range(answers):
-        child.expect(PROMPT)
-        inode = os.stat(rows).st_ino
-        sent = time.perf_counter()
-        child.sendline("2")
-        latencies.append(wait_for_rename(rows, inode) - sent)
+    written, shown = [], []
     child.expect(PROMPT)
-    child.sendline("q")
-    child.expect(pexpect.EOF)
-    return latencies
+    for _ in range(answers):
+        before = size(journal)
+        sent = time.perf_counter()
+        child.send("2")  # one key, no Enter
+        written.append(wait_for_growth(journal, before) - sent)
+        child.expect(PROMPT)
+        shown.append(time.perf_counter() - sent)
+    start = time.perf_counter()
+    child.send("q")
+    child.expect(pexpect.EOF)  # the journal merged into the rows file
+    merged = time.perf_counter() - start
+    if journal.exists():
+        sys.exit(f"{journal} was not merged when the review ended")
+    return written, shown, merged
 
 
-def in_process(rows: Path, answers: int) -> tuple[float, list[float]]:
+def in_process(rows: Path, answers: int) -> tuple[float, list[float], float]:
     from indicatornlp.review import Review
 
     start = time.perf_counter()
@@ -75,7 +93,9 @@ def in_process(rows: Path, answers: int) -> tuple[float, list[float]]:
         start = time.perf_counter()
         review.answer(question.choices[1])
         times.append(time.perf_counter() - start)
-    return opened, times
+    start = time.perf_counter()
+    review.close()
+    return opened, times, time.perf_counter() - start
 
 
 def line(what: str, seconds: list[float]) -> str:
@@ -102,10 +122,15 @@ def main() -> None:
         size = rows.stat().st_size / 1e6
         print(f"rows file: {args.files} filing files, {count} rows ({doubtful} doubtful), {size:.1f} MB")
         print(f"machine: {os.cpu_count()} cores; load average before: {os.getloadavg()[0]:.2f}")
-        print(line("key → file replaced (pty)", in_terminal(rows, args.answers)))
-        opened, times = in_process(rows, args.answers)
+        written, shown, merged = in_terminal(rows, args.answers)
+        print(line("key → journal line (pty)", written))
+        print(line("key → synced, next row shown (pty)", shown))
+        print(f"q → journal merged into the rows file, process ended: {merged:.2f} s")
+        opened, times, closed = in_process(rows, args.answers)
         print(line("Review.answer, in process (save)", times))
-        print(f"opening the review (read, validate, predict the queue): {opened:.2f} s")
+        print(
+            f"opening the review (read, validate, predict the queue): {opened:.2f} s; closing (merge): {closed:.2f} s"
+        )
 
 
 if __name__ == "__main__":

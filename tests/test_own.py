@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indicatornlp import AnnotationError, Normalized, parse_target
 from indicatornlp.annotate import annotate, annotate_to_file, doubt_of
-from indicatornlp.annotated import Example, default_annotated_dir, read_annotated
+from indicatornlp.annotated import Example, default_annotated_dir, journal_path, read_annotated
 from indicatornlp.cli import cli
 from indicatornlp.model import choose_weight, train, train_with_shipped, usable
-from indicatornlp.review import Review, apply_answers, parse_answer
+from indicatornlp.review import Question, Review, apply_answers, choice_keys, parse_answer
 from test_model import subset  # a few rows of every 二级: fast training
 
 REPO = Path(__file__).resolve().parents[1]
@@ -207,6 +209,7 @@ ANSWERS = [
     ("1", "label", "数量指标"),
     ("3", "label", "时效指标"),
     ("12", "unknown", None),
+    ("a", "unknown", None),  # a letter key: only where there are more than 9 choices
     ("0", "unknown", None),
     ("", "keep", None),
     ("k", "keep", None),
@@ -290,51 +293,172 @@ def test_an_answers_file_with_a_bad_line_names_it_and_changes_nothing(rows_file:
     assert rows_file.read_bytes() == before
 
 
+def test_an_answer_costs_one_journal_line_and_close_merges_it(rows_file: Path) -> None:
+    """O(answer), not O(file): the rows file is not rewritten until the review closes; readers see the answer."""
+    before = rows_file.read_bytes()
+    journal = journal_path(rows_file)
+    with Review(rows_file) as review:
+        q = review.question()
+        assert q is not None
+        review.answer("经济成本指标")
+        assert rows_file.read_bytes() == before  # untouched
+        assert json.loads(journal.read_text(encoding="utf-8")) == {
+            "id": q.row.id,
+            "level1": "成本指标",
+            "level2": "经济成本指标",
+            "reviewed": True,
+        }
+        assert read_annotated(rows_file)[q.index].level2 == "经济成本指标"  # train, evaluate … read it meanwhile
+        review.undo()
+        assert len(journal.read_text(encoding="utf-8").splitlines()) == 2
+        assert read_annotated(rows_file)[q.index] == q.row
+        review.answer("经济成本指标")
+    assert not journal.exists()
+    merged = read_annotated(rows_file)[q.index]
+    assert (merged.level2, merged.reviewed) == ("经济成本指标", True)
+    assert rows_file.read_bytes() != before
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.sampled_from(["answer", "keep", "skip", "undo"]), max_size=12))
+def test_the_journal_read_over_the_file_is_the_session(rows_file: Path, steps: list[str]) -> None:
+    """Property: after any run of answers, skips and undos, readers see exactly the session's rows (the file and its
+    journal), and merging gives the same rows; a second merge changes nothing."""
+    copy = rows_file.with_name("copy.jsonl")
+    copy.write_bytes(rows_file.read_bytes())
+    review = Review(copy)
+    for step in steps:
+        q = review.question()
+        if step == "undo":
+            review.undo()
+        elif q is not None and step == "skip":
+            review.skip()
+        elif q is not None:
+            review.answer(q.choices[-1] if step == "answer" else None)
+        assert read_annotated(copy) == review.rows
+    review.close()
+    assert read_annotated(copy) == review.rows and not journal_path(copy).exists()
+    merged = copy.read_bytes()
+    assert review.close() == 0 and copy.read_bytes() == merged
+
+
+def _journal_line(row_id: str, level2: str = "经济成本指标", level1: str = "成本指标") -> str:
+    record = {"id": row_id, "level1": level1, "level2": level2, "reviewed": True}
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def test_a_journal_left_by_a_kill_is_read_then_merged(rows_file: Path, folder: Path) -> None:
+    rows = read_annotated(rows_file)
+    first, second = rows[0].id, rows[1].id
+    journal = journal_path(rows_file)
+    torn = _journal_line(second)[:-9]  # a write cut by the kill: never confirmed to the reviewer, left out
+    journal.write_text(_journal_line(first) + torn, encoding="utf-8")
+    seen = read_annotated(rows_file)
+    assert (seen[0].level2, seen[0].reviewed) == ("经济成本指标", True) and seen[1] == rows[1]
+    result = CliRunner().invoke(cli, ["evaluate", str(rows_file)])  # evaluate reads it too
+    assert result.exit_code == 0, result.output
+    annotate_to_file([folder], rows_file)  # annotate merges it first, then keeps the answer
+    assert not journal.exists()
+    assert read_annotated(rows_file)[0].level2 == "经济成本指标"
+    journal.write_text(_journal_line(second), encoding="utf-8")
+    assert Review(rows_file).merged == 1 and not journal.exists()  # so does the next review
+    assert read_annotated(rows_file)[1].reviewed
+
+
+JOURNAL_ERRORS = [
+    ("not json", "{nope\n", ":1: not an answer (malformed JSON)"),
+    ("a field missing", '{"id": "x", "level2": "数量指标", "reviewed": true}\n', ":1: an answer has the fields id"),
+    ("outside the taxonomy", _journal_line("ID", "满意指标", "产出指标"), ":1: unknown 二级 '满意指标'"),
+    ("an id of another file", _journal_line("elsewhere#1.01"), ":1: no row with id 'elsewhere#1.01'"),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "message"), JOURNAL_ERRORS, ids=[c[0] for c in JOURNAL_ERRORS])
+def test_a_bad_journal_line_names_journal_line(rows_file: Path, case: str, text: str, message: str) -> None:
+    journal = journal_path(rows_file)
+    journal.write_text(text.replace('"ID"', json.dumps(read_annotated(rows_file)[0].id)), encoding="utf-8")
+    before = rows_file.read_bytes()
+    with pytest.raises(AnnotationError) as caught:
+        read_annotated(rows_file)
+    assert f"{journal}{message}" in str(caught.value)
+    for args in (["review", str(rows_file)], ["evaluate", str(rows_file)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1 and f"{journal}{message}" in result.output, args
+    assert rows_file.read_bytes() == before and journal.exists()  # nothing merged, nothing lost
+
+
+def test_lines_are_read_where_the_input_is_no_terminal(rows_file: Path) -> None:
+    """The fallback: an answer per line (a key, a number or a 二级 by name), an unknown one refused with the labels."""
+    queue = Review(rows_file).queue
+    result = CliRunner().invoke(cli, ["review", str(rows_file)], input="满意\n经济成本\nb\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "'满意' is not a label of the taxonomy; the labels are: 1 " in result.output
+    assert "quit: 2 answered" in result.output
+    rows = read_annotated(rows_file)
+    assert rows[queue[0]].level2 == "经济成本指标" and rows[queue[1]].reviewed
+    assert not journal_path(rows_file).exists()
+
+
 pexpect = pytest.importorskip("pexpect")
 
+PROMPT = "q quit > "
 
-def _spawn(rows: Path, env: dict[str, str] | None = None) -> pexpect.spawn:
+
+def _spawn(rows: Path) -> pexpect.spawn:
     child = pexpect.spawn(
         sys.executable,
         ["-m", "indicatornlp", "review", str(rows)],
         encoding="utf-8",
         timeout=60,
         dimensions=(50, 160),
-        env={**os.environ, **(env or {})},
     )
     child.delaybeforesend = None
-    child.expect("q quit > ")
+    child.expect(PROMPT)
     return child
 
 
-PROMPT = "q quit > "
+def _key_of(question: Question, label: str) -> str:
+    return choice_keys(len(question.choices))[question.choices.index(label)]
 
 
-def test_review_in_a_terminal(rows_file: Path) -> None:
-    """Under a pseudo-terminal: a label outside the taxonomy is refused with the labels listed, an answer is on disk
-    before the next row shows, undo and skip work, q leaves the file complete."""
-    queue = Review(rows_file).queue
+def test_review_in_a_terminal_takes_single_keys(rows_file: Path) -> None:
+    """Under a pseudo-terminal, one key per answer and no Enter: a key that is no label is refused with the labels
+    listed, an answer is in the journal before the next row shows, Enter keeps the filed label, undo and skip work,
+    q merges the answers into the file."""
+    first = Review(rows_file)
+    queue, question = first.queue, first.question()
+    assert question is not None
     child = _spawn(rows_file)
     assert "1 of" in child.before and "filed" in child.before and "model" in child.before
-    child.sendline("满意")
+    assert " a " in child.before and "press 1–9, a–b" in child.before  # the keys beyond 9 are letters
+    child.send("满")
     child.expect(PROMPT)
-    assert "'满意' is not a label of the taxonomy; the labels are: 1 " in child.before
-    assert "生态环境成本指标" in child.before
-    child.sendline("经济成本指标")
+    assert "'满' is not the key of a label; the labels are: 1 " in child.before and "生态环境成本指标" in child.before
+    child.send("x")
+    child.expect(PROMPT)
+    assert "'x' is not the key of a label" in child.before
+    child.send(_key_of(question, "经济成本指标"))  # one key, no Enter
     child.expect("2 of")
     child.expect(PROMPT)
-    assert read_annotated(rows_file)[queue[0]].level2 == "经济成本指标"
-    child.sendline("u")
+    assert read_annotated(rows_file)[queue[0]].level2 == "经济成本指标"  # on disk, in the journal
+    assert journal_path(rows_file).exists()
+    child.send("u")
     child.expect("1 of")
     child.expect(PROMPT)
     assert not read_annotated(rows_file)[queue[0]].reviewed
-    child.sendline("")  # keep the filed label
+    child.send("\r")  # Enter keeps the filed label
+    child.expect("2 of")
     child.expect(PROMPT)
-    child.sendline("s")
+    child.send(" ")  # a space is no answer
     child.expect(PROMPT)
-    child.sendline("q")
+    assert "' ' is not the key of a label" in child.before
+    child.send("s")
+    child.expect("3 of")
+    child.expect(PROMPT)
+    child.send("q")
     child.expect(pexpect.EOF)
     assert "quit: 1 answered" in child.before
+    assert not journal_path(rows_file).exists()  # merged into the file
     rows = read_annotated(rows_file)
     assert rows[queue[0]].reviewed and rows[queue[0]].level2 == rows[queue[0]].filed_level2
     assert not rows[queue[1]].reviewed
@@ -343,17 +467,49 @@ def test_review_in_a_terminal(rows_file: Path) -> None:
 def test_a_killed_review_loses_at_most_the_row_on_screen(rows_file: Path) -> None:
     queue = Review(rows_file).queue
     child = _spawn(rows_file)
-    child.sendline("2")
+    child.send("2")
     child.expect("2 of")
     child.expect(PROMPT)
-    child.sendline("1")
+    child.send("1")
     child.expect("3 of")
     child.expect(PROMPT)
     child.kill(signal.SIGKILL)
     child.wait()
-    rows = read_annotated(rows_file)  # still a whole, valid file
+    rows = read_annotated(rows_file)  # the file and its journal: every answer given
     assert [rows[i].reviewed for i in queue[:3]] == [True, True, False]
-    assert not list(rows_file.parent.glob(".rows.jsonl.*"))  # no temporary left beside it
+    assert not list(rows_file.parent.glob(".rows.jsonl.*.tmp"))  # no temporary left beside it
+    child = _spawn(rows_file)  # the next review merges the journal and goes on
+    assert "merged 2 answers left by an interrupted review" in child.before
+    assert not journal_path(rows_file).exists()
+    child.send("q")
+    child.expect(pexpect.EOF)
+    assert [e.reviewed for e in (read_annotated(rows_file)[i] for i in queue[:3])] == [True, True, False]
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl-C"])
+def test_a_stopped_review_merges_its_answers(rows_file: Path, how: str) -> None:
+    queue = Review(rows_file).queue
+    child = _spawn(rows_file)
+    child.send("2")
+    child.expect("2 of")
+    child.expect(PROMPT)
+    if how == "SIGTERM":
+        child.kill(signal.SIGTERM)
+    else:
+        child.sendintr()
+    child.expect(pexpect.EOF)
+    assert "interrupted: 1 answered" in child.before
+    assert not journal_path(rows_file).exists()
+    assert read_annotated(rows_file)[queue[0]].reviewed
+    assert not list(rows_file.parent.glob(".rows.jsonl.*"))  # no temporary, no lock file left
+
+
+def test_a_second_review_of_the_same_file_is_refused(rows_file: Path) -> None:
+    child = _spawn(rows_file)
+    result = CliRunner().invoke(cli, ["review", str(rows_file)])
+    assert result.exit_code == 1 and "another run is writing it" in result.output
+    child.send("q")
+    child.expect(pexpect.EOF)
 
 
 # ---- train --with-shipped, evaluate, --model ------------------------------------------------------------------

@@ -36,9 +36,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .annotated import Example, read_annotated
+from .annotated import Example, journal_path, read_annotated
 from .api import normalize_filings
-from .atomic import AtomicFiles
+from .atomic import AtomicFiles, OutputLock, sync_folder
 from .errors import IndicatorNLPError, ModelError, OutputError
 from .readers import walk
 from .records import Filing, Finding, Normalized, Severity
@@ -47,7 +47,16 @@ from .taxonomy import default_taxonomy
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["Annotation", "annotate", "annotate_to_file", "doubt_of", "merge_answers", "row_line", "write_rows"]
+__all__ = [
+    "Annotation",
+    "annotate",
+    "annotate_to_file",
+    "doubt_of",
+    "merge_answers",
+    "merge_journal",
+    "row_line",
+    "write_rows",
+]
 
 _FROM_FILING = (
     "id",
@@ -340,7 +349,8 @@ def row_line(example: Example) -> bytes:
 
 def write_rows(path: str | os.PathLike[str], lines: Sequence[bytes]) -> None:
     """Write encoded lines (``row_line``) atomically (``atomic.py``): a reader, or a killed writer, never sees half a
-    file.  One ``join`` and raw writes: a review saves a 20 MB file after every answer (``bench/bench_review.py``)."""
+    file.  The data is on disk (``fsync``, the file then its folder) before it returns: a journal of answers it
+    holds can then be removed (``merge_journal``)."""
     data = memoryview(b"".join(lines))
     try:
         with AtomicFiles() as files:
@@ -348,10 +358,36 @@ def write_rows(path: str | os.PathLike[str], lines: Sequence[bytes]) -> None:
             try:
                 while data:
                     data = data[os.write(fd, data) :]
+                os.fsync(fd)
             finally:
                 os.close(fd)
+        sync_folder(Path(path).parent)
     except OSError as err:
         raise OutputError(str(path), f"cannot write the rows ({err.strerror})", hint="check the path") from None
+
+
+def merge_journal(path: str | os.PathLike[str], rows: Sequence[Example] | None = None) -> int:
+    """Merge the answers journal of a rows file (``ROWS.jsonl.answers``, written by ``review``) into the file, then
+    remove the journal; returns the answer lines merged (0: no journal).
+
+    ``rows``: the rows with the journal's answers already in them (a review's own), else they are read
+    (``read_annotated`` reads the journal over the file).  The file is replaced atomically and synced before the
+    journal goes, so a kill at any point leaves either the journal or the merged file: merging again changes
+    nothing.  Call it holding the file's ``OutputLock``.
+    """
+    journal = journal_path(Path(path))
+    if not journal.exists():
+        return 0
+    merged = list(rows) if rows is not None else read_annotated(Path(path))
+    count = journal.read_bytes().count(b"\n")
+    write_rows(path, [row_line(e) for e in merged])
+    try:
+        journal.unlink()
+    except OSError as err:
+        raise OutputError(
+            str(journal), f"cannot remove the merged answers ({err.strerror})", hint="delete it by hand"
+        ) from None
+    return count
 
 
 def annotate_to_file(
@@ -363,12 +399,17 @@ def annotate_to_file(
     jobs: int = 1,
 ) -> Annotation:
     """``annotate`` the filings into ``out`` (a ``.jsonl`` file); an existing ``out`` is read first (and must be
-    valid: its errors name ``file:line``) and its answers are kept (``merge_answers``)."""
+    valid: its errors name ``file:line``) and its answers are kept (``merge_answers``), those of a killed review
+    (its journal) merged first.  ``out`` is locked meanwhile (``OutputLock``: not while a review runs on it)."""
     target = Path(out)
     if target.suffix.lower() != ".jsonl":
         raise OutputError(str(target), "annotation rows are written as JSONL", hint="name the output ….jsonl")
-    previous = read_annotated(target) if target.is_file() and target.stat().st_size else []
-    made = annotate(paths, model=model, region=region, jobs=jobs, base=target.resolve().parent)
-    merged = merge_answers(made, previous)
-    write_rows(target, [row_line(e) for e in merged.rows])
+    with OutputLock(target):
+        exists = target.is_file() and target.stat().st_size > 0
+        if exists:
+            merge_journal(target)  # before the ids move: a journal's answers name ids of the file as it is
+        previous = read_annotated(target) if exists else []
+        made = annotate(paths, model=model, region=region, jobs=jobs, base=target.resolve().parent)
+        merged = merge_answers(made, previous)
+        write_rows(target, [row_line(e) for e in merged.rows])
     return merged

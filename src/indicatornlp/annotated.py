@@ -3,6 +3,11 @@
 Every line is checked: malformed JSON, a missing or unknown field, a value of the wrong type, or a label outside
 the taxonomy raises ``AnnotationError`` naming ``file:line`` (an unknown label lists the allowed ones).
 
+A rows file may have an answers journal beside it, ``ROWS.jsonl.answers`` (``journal_path``): ``indicatornlp review``
+appends each answer there (one JSON line: ``id``, ``level1``, ``level2``, ``reviewed``) and merges it into the rows
+file when it ends.  A review that was killed leaves it behind; ``read_annotated`` reads it over the rows (the last
+line of a row wins), so every reader sees every answer given, and the next ``review`` or ``annotate`` merges it.
+
 >>> examples = read_annotated(default_annotated_dir())
 >>> sorted({e.split for e in examples})
 ['holdout', 'train']
@@ -28,7 +33,7 @@ from typing import Any
 from .errors import AnnotationError
 from .taxonomy import default_taxonomy
 
-__all__ = ["Example", "default_annotated_dir", "read_annotated", "read_second_pass"]
+__all__ = ["Example", "default_annotated_dir", "journal_path", "read_annotated", "read_journal", "read_second_pass"]
 
 SECOND_PASS = "concepts-pass2.tsv"
 """The blind second annotation pass, beside train/ and holdout/ (see data/annotated/README.md)."""
@@ -180,7 +185,8 @@ def read_annotated(path: str | Path) -> list[Example]:
     """Read and validate annotated indicators from a JSONL file or a directory.
 
     A directory with ``train/`` and/or ``holdout/`` reads both (train first); any other directory reads its
-    ``*.jsonl`` files in name order.  Ids must be unique across everything read.
+    ``*.jsonl`` files in name order.  Ids must be unique across everything read.  The answers journal of a file
+    (``journal_path``), left by a review that was killed or is running, is read over it (``read_journal``).
     """
     root = Path(path)
     if not root.exists():
@@ -206,6 +212,10 @@ def read_annotated(path: str | Path) -> list[Example]:
 
 def _read_file(file: Path) -> list[Example]:
     split = file.parent.name if file.parent.name in SPLITS else None
+    # the journal before the rows: a review merging it meanwhile renames the merged rows into place before it
+    # removes the journal, so what is read is the old rows and their answers, or the merged rows (and answers
+    # already in them, read again to the same effect)
+    answers = read_journal(file)
     try:
         lines = file.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError as e:
@@ -214,7 +224,64 @@ def _read_file(file: Path) -> list[Example]:
     for number, text in enumerate(lines, 1):
         if text.strip():
             examples.append(_parse_line(text, f"{file}:{number}", split=split, path=str(file), line=number))
+    if answers:
+        by_id = {e.id: i for i, e in enumerate(examples)}
+        for where, record in answers:
+            i = by_id.get(record["id"])
+            if i is None:
+                raise AnnotationError(
+                    where, f"no row with id {record['id']!r} in {file}", hint="the answers belong to another rows file"
+                )
+            examples[i] = dataclasses.replace(
+                examples[i], level1=record["level1"], level2=record["level2"], reviewed=record["reviewed"]
+            )
     return examples
+
+
+# ---- the answers journal of a review ---------------------------------------------------------------------
+
+JOURNAL_FIELDS = ("id", "level1", "level2", "reviewed")
+"""The fields of one line of the answers journal: the row and its label after the answer (or after an undo)."""
+
+
+def journal_path(file: str | Path) -> Path:
+    """The answers journal of a rows file: ``rows.jsonl`` → ``rows.jsonl.answers``."""
+    path = Path(file)
+    return path.with_name(path.name + ".answers")
+
+
+def read_journal(file: str | Path) -> list[tuple[str, dict[str, Any]]]:
+    """The answers journaled beside a rows file (``journal_path``), each with its ``journal:line``, checked.
+
+    A last line without its newline is an answer whose write was cut by a kill, never confirmed to the reviewer:
+    it is left out.  Any other line that is not an answer (bad JSON, a missing or unknown field, a label outside
+    the taxonomy) raises ``AnnotationError`` naming ``journal:line``.  No journal: ``[]``.
+    """
+    journal = journal_path(file)
+    fix = f"a killed review left its answers in {journal.name}: fix the line, or delete the file (its answers are lost)"
+    try:
+        data = journal.read_bytes()
+    except FileNotFoundError:
+        return []
+    except OSError as err:
+        raise AnnotationError(str(journal), f"cannot read the answers ({err.strerror})", hint=fix) from None
+    complete = data[: data.rfind(b"\n") + 1]
+    out = []
+    for number, raw in enumerate(complete.splitlines(), 1):
+        where = f"{journal}:{number}"
+        try:
+            record = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise AnnotationError(where, "not an answer (malformed JSON)", hint=fix) from None
+        if not isinstance(record, dict) or sorted(record) != sorted(JOURNAL_FIELDS):
+            raise AnnotationError(where, f"an answer has the fields {', '.join(JOURNAL_FIELDS)}", hint=fix)
+        if not isinstance(record["id"], str) or not isinstance(record["reviewed"], bool):
+            raise AnnotationError(where, "the id must be a string and reviewed true or false", hint=fix)
+        if not isinstance(record["level1"], str) or not isinstance(record["level2"], str):
+            raise AnnotationError(where, "the labels must be strings", hint=fix)
+        _check_label(record["level1"], record["level2"], where, what="")
+        out.append((where, record))
+    return out
 
 
 def _parse_line(text: str, where: str, *, split: str | None, path: str, line: int) -> Example:

@@ -11,6 +11,10 @@ Around a run, ``OutputLock`` stops a second writer of the same output (its lock 
 killed run left (``.NAME.*.tmp``); ``check_outputs`` refuses an output that would replace an input of the run or
 lie inside a folder it reads; ``sigterm_as_interrupt`` makes ``SIGTERM`` stop a run as Ctrl-C does.
 
+A journal is the one file written in place: ``append_line`` adds a whole line to it in one write and syncs it to
+disk before it returns (a kill leaves at most a torn last line, which its reader leaves out); ``sync_folder`` makes
+a rename or a new file durable.
+
 >>> import pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> with atomic_write(folder / "a.txt") as out:
@@ -39,11 +43,13 @@ __all__ = [
     "AtomicFiles",
     "OutputLock",
     "Terminated",
+    "append_line",
     "atomic_write",
     "check_outputs",
     "new_file_mode",
     "remove_stale",
     "sigterm_as_interrupt",
+    "sync_folder",
 ]
 
 _UMASK_LOCK = threading.Lock()
@@ -158,6 +164,49 @@ def atomic_write(
         binary = "b" in mode
         with temp.open(mode, encoding=None if binary else encoding, newline=None if binary else newline) as handle:
             yield handle
+
+
+# ---- journals -----------------------------------------------------------------------------------------------
+
+
+def sync_folder(folder: str | os.PathLike[str]) -> None:
+    """Make a rename or a new file in ``folder`` durable (``fsync`` of the folder; nothing where a folder cannot be
+    opened, as on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - a file system that cannot sync a folder
+        pass
+    finally:
+        os.close(fd)
+
+
+def append_line(path: str | os.PathLike[str], line: bytes) -> None:
+    r"""Append one line (ending in a newline) to ``path`` (made if missing) in one write, synced to disk on return.
+
+    >>> import pathlib, tempfile
+    >>> journal = pathlib.Path(tempfile.mkdtemp()) / "rows.jsonl.answers"
+    >>> append_line(journal, b'{"id": "a#1.01"}\n'); append_line(journal, b'{"id": "a#1.02"}\n')
+    >>> journal.read_bytes().count(b"\n")
+    2
+    """
+    target = Path(path)
+    new = not target.exists()
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            if os.write(fd, line) != len(line):  # one write: a kill leaves the whole line or a torn last one
+                raise OSError(0, "short write (disk full?)")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as err:
+        raise _cannot(target, err, "be appended to") from None
+    if new:
+        sync_folder(target.parent)
 
 
 # ---- one writer per output --------------------------------------------------------------------------------

@@ -6,18 +6,28 @@ margin between the model's probability of its prediction and of the filed label 
 classes (fewest training rows of the filed or the predicted 二级, from the model's card).  ``question()`` gives the
 row on turn with its filing context (neighbouring rows, project), the filed label, the prediction with its
 probability and evidence, and the choices: every 二级, the defensible ones first (the admissible set where the
-model gives one, else the prediction and the filed label), then by probability.  ``answer(label)`` writes the row
-back with the gold label and ``reviewed: true`` and saves the whole file atomically (``atomic.py``) before it
-returns, so a killed review loses at most the row on screen; ``skip()`` and ``undo()`` move along the queue.
+model gives one, else the prediction and the filed label), then by probability, each with its key (``choice_keys``:
+``1``…``9``, then ``a``, ``b`` …).  ``answer(label)`` gives the row its gold label and ``reviewed: true``;
+``skip()`` and ``undo()`` move along the queue.
 
-``parse_answer`` reads what the reviewer typed: a number of the choices, a 二级 (or a name the taxonomy knows, such
-as 环境效益), Enter or ``k`` for the filed label, ``s`` skip, ``u`` undo, ``q`` quit.  ``apply_answers`` takes a
-file of ``id<TAB>answer`` lines instead (scripts and tests).
+Saving costs the answer, not the file: each answer (and each undo) is one line appended to the journal beside the
+rows file, ``ROWS.jsonl.answers`` (``annotated.journal_path``), written and ``fsync``-ed before ``answer`` returns,
+so a killed review loses at most the row on screen.  ``close()`` (the end of the review: ``q``, the last row,
+Ctrl-C, ``SIGTERM``) merges the journal into the rows file, replaced atomically; a review that was killed first
+leaves the journal, which ``read_annotated`` reads over the rows (``train`` and ``evaluate`` see every answer) and
+the next ``Review`` or ``annotate`` merges.  One review of a file at a time: ``indicatornlp review`` holds the
+file's ``OutputLock``.
+
+``parse_answer`` reads what the reviewer typed: a key or number of the choices, a 二级 (or a name the taxonomy
+knows, such as 环境效益), Enter or ``k`` for the filed label, ``s`` skip, ``u`` undo, ``q`` quit.
+``apply_answers`` takes a file of ``id<TAB>answer`` lines instead (scripts and tests).
 
 >>> parse_answer("社会效益", ("数量指标", "社会效益指标")).label
 '社会效益指标'
 >>> parse_answer("2", ("数量指标", "社会效益指标")).label
 '社会效益指标'
+>>> parse_answer("a", tuple(f"{n}" for n in range(11)))  # the tenth choice
+Answer(kind='label', label='9', text='a')
 >>> parse_answer("xyz", ("数量指标",)).kind
 'unknown'
 """
@@ -25,20 +35,38 @@ file of ``id<TAB>answer`` lines instead (scripts and tests).
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import string
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .annotate import row_line, write_rows
-from .annotated import Example, read_annotated
+from .annotate import merge_journal, row_line, write_rows
+from .annotated import Example, journal_path, read_annotated
+from .atomic import append_line
 from .errors import AnnotationError
 from .taxonomy import canonical_category, default_taxonomy
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["Answer", "Question", "Review", "apply_answers", "parse_answer"]
+__all__ = ["Answer", "Question", "Review", "apply_answers", "choice_keys", "parse_answer"]
+
+COMMAND_KEYS = frozenset("ksuq")
+"""The letters that are commands, never a choice's key."""
+
+
+def choice_keys(count: int) -> tuple[str, ...]:
+    """The keys of ``count`` choices: ``1``…``9``, then the letters that are no command.
+
+    >>> choice_keys(12)
+    ('1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c')
+    """
+    keys = [*"123456789", *(c for c in string.ascii_lowercase if c not in COMMAND_KEYS)]
+    if count > len(keys):
+        raise ValueError(f"{count} choices: more than the {len(keys)} keys")
+    return tuple(keys[:count])
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -53,13 +81,16 @@ class Answer:
 
 
 def parse_answer(text: str, choices: Sequence[str]) -> Answer:
-    """Read one answer: ``1``…``N`` (the choices), a 二级 or a name the taxonomy knows, ``k``/Enter, ``s``, ``u``,
-    ``q``."""
+    """Read one answer: ``1``…``N`` (the choices' numbers), a choice's letter key (``choice_keys``), a 二级 or a name
+    the taxonomy knows, ``k``/Enter, ``s``, ``u``, ``q``."""
     typed = text.strip()
     commands: dict[str, Literal["keep", "skip", "undo", "quit"]] = {"": "keep", "k": "keep", "s": "skip", "u": "undo"}
     commands["q"] = "quit"
     if typed.lower() in commands:
         return Answer(commands[typed.lower()], text=typed)
+    keys = choice_keys(len(choices))
+    if len(typed) == 1 and typed.isascii() and typed.isalpha() and typed.lower() in keys:
+        return Answer("label", choices[keys.index(typed.lower())], typed)
     if typed.isdigit():
         number = int(typed)
         if 1 <= number <= len(choices):
@@ -95,7 +126,7 @@ class Question:
     admissible: tuple[str, ...] | None
     """The defensible 二级 of the row (``Normalized.admissible``), ``None`` where the model gives none."""
     choices: tuple[str, ...]
-    """Every 二级, the defensible first: the numbers the reviewer types."""
+    """Every 二级, the defensible first: the reviewer presses the key of one (``choice_keys``)."""
     margin: float
     """The model's probability of its prediction minus that of the filed label (top two where none was filed)."""
 
@@ -108,7 +139,11 @@ class _Step:
 
 
 class Review:
-    """A review session over a rows file (see the module docstring); ``model``: ``None`` for the shipped one."""
+    """A review session over a rows file (see the module docstring); ``model``: ``None`` for the shipped one.
+
+    Opening it merges the journal a killed review left (``merged``: its answer lines); ``close()``, or the end of a
+    ``with`` block, merges this session's.
+    """
 
     def __init__(
         self, path: str | os.PathLike[str], *, model: Model | str | os.PathLike[str] | None = None, context: int = 2
@@ -116,6 +151,10 @@ class Review:
         from .api import Normalizer
 
         self.path = Path(path)
+        self.journal = journal_path(self.path)
+        """Where the answers go one line each until ``close()`` merges them."""
+        self.merged = merge_journal(self.path)
+        """Answer lines of an earlier, killed review merged when this one opened."""
         self.rows: list[Example] = read_annotated(self.path)
         self._lines = [row_line(e) for e in self.rows]
         self.context = context
@@ -215,9 +254,23 @@ class Review:
         return True
 
     def _set(self, index: int, row: Example) -> None:
+        """Journal the row's label (one line, synced), then take it."""
+        record = {"id": row.id, "level1": row.level1, "level2": row.level2, "reviewed": row.reviewed}
+        append_line(self.journal, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
         self.rows[index] = row
         self._lines[index] = row_line(row)
-        write_rows(self.path, self._lines)
+
+    def close(self) -> int:
+        """Merge this session's answers into the rows file (atomically) and remove the journal; returns the lines
+        merged.  Call it once the review ends; the session can go on afterwards (the next answer starts a new
+        journal)."""
+        return merge_journal(self.path, self.rows)
+
+    def __enter__(self) -> Review:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _filing(e: Example) -> str:
@@ -237,9 +290,10 @@ def apply_answers(path: str | os.PathLike[str], answers: str | os.PathLike[str])
     Each line of ``answers`` is ``id<TAB>answer``: a 二级 (or a name the taxonomy knows) or ``keep`` (the filed
     label); blank lines and ``#`` comments are skipped.  An unknown id, an answer outside the taxonomy or a ``keep``
     for a row with no filed label raises ``AnnotationError`` naming ``answers:line`` (and listing the labels), and
-    nothing is written.
+    nothing is written.  The answers a killed review left in its journal are merged too.
     """
     rows = read_annotated(Path(path))
+    before = list(rows)
     by_id = {e.id: i for i, e in enumerate(rows)}
     allowed = default_taxonomy().level2_names
     try:
@@ -264,5 +318,6 @@ def apply_answers(path: str | os.PathLike[str], answers: str | os.PathLike[str])
             raise AnnotationError(where, what, hint=f"answer one of: {', '.join(allowed)}")
         rows[i] = _answered(rows[i], label)
         done += 1
+    merge_journal(path, before)  # first on its own: a kill between the two writes re-applies nothing over these
     write_rows(path, [row_line(e) for e in rows])
     return done

@@ -65,6 +65,12 @@ def annotate_command(
 # ---- review --------------------------------------------------------------------------------------------------
 
 
+def choice_keys(count: int) -> tuple[str, ...]:
+    from ..review import choice_keys as keys  # the review's modules load when a review starts, not with the CLI
+
+    return keys(count)
+
+
 def _cut(text: str | None, width: int) -> str:
     from ._read import _fit
 
@@ -94,23 +100,46 @@ def _show(question: Question) -> None:
     )
     p = dict(question.probabilities)
     cells = []
-    for k, label in enumerate(question.choices, 1):
+    for key, label in zip(choice_keys(len(question.choices)), question.choices, strict=True):
         tag = " (filed)" if label == row.filed_level2 else ""
-        cells.append(f"{k:>2} {label} {p.get(label, 0.0):.2f}{tag}")
+        cells.append(f"{key:>2} {label} {p.get(label, 0.0):.2f}{tag}")
     for start in range(0, len(cells), 3):
         click.echo("   ".join(_cut(c, 30) for c in cells[start : start + 3]).rstrip())
 
 
-def _ask(question: Question) -> str | None:
+def _keys_shown(count: int) -> str:
+    keys = choice_keys(count)
+    digits = f"{keys[0]}–{keys[min(count, 9) - 1]}" if count > 1 else keys[0]
+    return digits + (f", {keys[9]}–{keys[-1]}" if count > 10 else f", {keys[9]}" if count == 10 else "")
+
+
+def _ask(question: Question, *, single: bool) -> str | None:
+    """One answer: a key on a terminal (``single``), else a line; ``None`` at the end of input."""
+    from ._keys import read_key
+
     keep = "Enter keeps the filed label · " if question.row.filed_level2 else ""
-    click.echo(f"answer 1–{len(question.choices)} or a 二级 · {keep}s skip · u undo · q quit > ", nl=False)
-    line = sys.stdin.readline()
-    return None if line == "" else line.rstrip("\r\n")
+    count = len(question.choices)
+    if not single:
+        click.echo(f"answer {_keys_shown(count)} or a 二级 · {keep}s skip · u undo · q quit > ", nl=False)
+        line = sys.stdin.readline()
+        return None if line == "" else line.rstrip("\r\n")
+    click.echo(f"press {_keys_shown(count)} · {keep}s skip · u undo · q quit > ", nl=False)
+    key = read_key()
+    if key is None:
+        click.echo("")
+        return None
+    commands = {"\n": "(Enter)", "s": "skip", "u": "undo", "q": "quit", "k": "keep"}
+    keys = choice_keys(count)
+    if key.lower() in commands:
+        click.echo(commands[key.lower()])
+    else:
+        click.echo(f"{key} {question.choices[keys.index(key.lower())]}" if key.lower() in keys else key.strip())
+    return key
 
 
-def _loop(review: Review) -> str:
+def _loop(review: Review, *, single: bool) -> str:
     """Ask until the queue is done or the reviewer quits; returns how it ended."""
-    from ..review import parse_answer
+    from ..review import Answer, parse_answer
 
     question = review.question()
     shown = None
@@ -118,10 +147,12 @@ def _loop(review: Review) -> str:
         if shown is not question.index:
             _show(question)
             shown = question.index
-        typed = _ask(question)
+        typed = _ask(question, single=single)
         if typed is None:
             return "end of input"
         answer = parse_answer(typed, question.choices)
+        if single and typed != "\n" and not typed.strip():  # a space or a tab is no answer (Enter is)
+            answer = Answer("unknown", text=typed)
         if answer.kind == "quit":
             return "quit"
         if answer.kind == "skip":
@@ -130,12 +161,14 @@ def _loop(review: Review) -> str:
             if not review.undo():
                 click.echo("nothing to undo")
         elif answer.kind == "keep" and question.row.filed_level2 is None:
-            click.echo("nothing was filed for this row: type a number or a 二级")
+            click.echo("nothing was filed for this row: choose a label")
         elif answer.kind in ("label", "keep"):
             review.answer(answer.label)
         else:
-            allowed = ", ".join(f"{k} {label}" for k, label in enumerate(question.choices, 1))
-            click.echo(f"{answer.text!r} is not a label of the taxonomy; the labels are: {allowed}")
+            keys = choice_keys(len(question.choices))
+            allowed = ", ".join(f"{k} {label}" for k, label in zip(keys, question.choices, strict=True))
+            what = "is not the key of a label" if single else "is not a label of the taxonomy"
+            click.echo(f"{answer.text!r} {what}; the labels are: {allowed}")
         question = review.question()
         if answer.kind == "undo":
             shown = None
@@ -155,32 +188,44 @@ def _loop(review: Review) -> str:
 def review_command(rows: str, model_path: str | None, answers: str | None, context: int) -> None:
     """Review the doubtful rows of ROWS.jsonl in the terminal, most informative first.
 
-    Each row is shown with its filing context, the filed label, the model's prediction and evidence; type the
-    number of a label (the defensible ones first) or a 二级, Enter to keep the filed label, s to skip, u to undo,
-    q to quit.  Every answer is saved at once (the file is replaced atomically): stop at any time and run it again
-    to go on.
+    Each row is shown with its filing context, the filed label, the model's prediction and evidence.  Press one
+    key, no Enter: the key of a label (1–9, then a, b …; the defensible labels first), Enter to keep the filed
+    label, s to skip, u to undo, q to quit.  Where the input is not a terminal, lines are read instead (a key,
+    a number or a 二级 by name, then Enter).
+
+    Each answer is one line appended to ROWS.jsonl.answers and synced to disk before the next row shows, so a
+    killed review loses at most the row on screen.  When the review ends (q, the last row, Ctrl-C, SIGTERM) the
+    answers are merged into ROWS.jsonl, which is replaced atomically; answers a killed review left are merged by
+    the next review or annotate, and train and evaluate read them meanwhile.  Run it again to go on.
 
     \b
     Example:
         indicatornlp review rows.jsonl
         indicatornlp review rows.jsonl --answers answers.tsv
     """
+    from ..atomic import OutputLock
     from ..review import Review, apply_answers
+    from ._keys import interactive
 
-    if answers:
-        done = apply_answers(rows, answers)
-        click.echo(f"applied {done} answers → {rows}", err=True)
-        return
-    review = Review(rows, model=model_path, context=context)
-    if not review.queue:
-        click.echo(f"no doubtful rows left to review in {rows}", err=True)
-        return
-    try:
-        how = _loop(review)
-    except KeyboardInterrupt:
-        how = "interrupted"
-    left = len(review.queue) - review.position
-    click.echo(f"\n{how}: {review.answered} answered, {left} left → {rows}", err=True)
+    with OutputLock(rows):  # one review (or annotate) of a file at a time
+        if answers:
+            done = apply_answers(rows, answers)
+            click.echo(f"applied {done} answers → {rows}", err=True)
+            return
+        review = Review(rows, model=model_path, context=context)
+        if review.merged:
+            click.echo(f"merged {review.merged} answers left by an interrupted review → {rows}", err=True)
+        if not review.queue:
+            click.echo(f"no doubtful rows left to review in {rows}", err=True)
+            return
+        try:
+            how = _loop(review, single=interactive())
+        except KeyboardInterrupt:
+            how = "interrupted"
+        finally:
+            review.close()
+        left = len(review.queue) - review.position
+        click.echo(f"\n{how}: {review.answered} answered, {left} left → {rows}", err=True)
 
 
 # ---- train --with-shipped ---------------------------------------------------------------------------------
