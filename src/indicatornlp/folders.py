@@ -206,7 +206,7 @@ def audit(filing: Filing | Paths, *, model: ModelChoice = None) -> Findings | Au
 
     if isinstance(filing, Filing):
         if isinstance(model, str | os.PathLike):
-            from .batch import _resolve_model
+            from .tagging import _resolve_model
 
             resolved = _resolve_model(model)
             return Findings(audit_filing(filing, model=resolved if resolved is not False else False))
