@@ -37,6 +37,7 @@ __all__ = [
     "joined",
     "neutralize",
     "restore",
+    "sheet_value",
     "strip_controls",
     "typed",
 ]
@@ -94,6 +95,22 @@ def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(joined(value))
+
+
+def sheet_value(value: Any) -> tuple[Any, int]:
+    """A JSON value as a workbook cell's value, and the control characters stripped from it.
+
+    Lists are joined with ``;``; text is made printable and stripped; empty text is ``None`` (an empty cell reads
+    back as ``None``: a resumed row is written the same way).
+
+    >>> sheet_value(["A110", "A111"]), sheet_value("群众\x01满意度"), sheet_value("")
+    (('A110;A111', 0), ('群众满意度', 1), (None, 0))
+    """
+    value = joined(value)
+    if not isinstance(value, str):
+        return value, 0
+    text, removed = strip_controls(printable(value))
+    return (text or None), removed
 
 
 def csv_cells(values: Iterable[Any], *, raw: bool) -> tuple[list[str], int]:

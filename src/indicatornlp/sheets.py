@@ -23,16 +23,20 @@ killed run leaves nothing in the system's temporary folder.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .atomic import AtomicFiles
 from .cells import Layout, display_width, typed
-from .messages import LANGS, severity_name
+from .messages import LANGS, Lang, headers, severity_name, text
 
-__all__ = ["Book", "Layout", "Sheet"]
+__all__ = ["LEGEND_COLUMNS", "Book", "Layout", "Sheet"]
+
+LEGEND_COLUMNS = ("code", "severity", "title", "doc")
+"""The columns of a legend sheet: each code a workbook's findings use (``rules.legend`` gives the rows)."""
 
 _SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+_LEGEND_LAYOUT = Layout(severity="severity")
 _BUFFERED = 500  # rows of a sheet read before its column widths are fixed
 
 
@@ -61,6 +65,15 @@ class Book:
         """A new sheet named ``title``: ``columns`` are the keys the layout names, ``headers`` what row 1 shows."""
         sheet = Sheet(self, self.book.create_sheet(title), tuple(columns), tuple(headers), layout)
         self.sheets.append(sheet)
+        return sheet
+
+    def legend(self, rows: Iterable[Sequence[str]], lang: Lang) -> Sheet:
+        """The legend sheet (``代码说明`` / ``codes``): ``rows`` of code, severity, title, what it flags."""
+        sheet = self.sheet(
+            text("sheets.legend", lang), LEGEND_COLUMNS, headers("legend", LEGEND_COLUMNS, lang), _LEGEND_LAYOUT
+        )
+        for row in rows:
+            sheet.append(list(row))
         return sheet
 
     def save(self, temp: str | os.PathLike[str], *, properties: Mapping[str, str] | None = None) -> None:

@@ -15,18 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import AtomicFiles
-from ..cells import csv_cells, joined, restore, strip_controls
+from ..cells import csv_cells, restore, sheet_value
 from ..errors import ResumeError, printable
-from ..messages import Lang, headers, resolve_lang, text
-from ..sheets import Book, Layout
+from ..messages import Lang, resolve_lang
+from ..sheets import LEGEND_COLUMNS, Book
 from ._columns import COLUMNS, LAYOUT, TABLES, header_lang, manifest_path, output_paths, sheet_name
 from ._columns import headers as table_headers
 from ._resume import MANIFEST_PROPERTY, Existing, load_manifest, sha256
 
 __all__ = ["LEGEND_COLUMNS", "TextWriter", "Writer", "XlsxWriter", "writer_for"]
-
-LEGEND_COLUMNS = ("code", "severity", "title", "doc")
-"""The columns of the legend sheet: the codes the findings use (``rules.legend``)."""
 
 
 class Writer:
@@ -205,11 +202,9 @@ class XlsxWriter(Writer):
         # an empty cell reads back as None: write it as None, so that a resumed row is written the same way
         values = []
         for c in COLUMNS[table]:
-            value = joined(row.get(c))
-            if isinstance(value, str):
-                value, removed = strip_controls(printable(value))
-                self.stripped += removed
-            values.append(None if value == "" else value)
+            value, removed = sheet_value(row.get(c))
+            self.stripped += removed
+            values.append(value)
         return values
 
     def decode(self, table: str, item: Any) -> dict[str, Any]:
@@ -266,14 +261,7 @@ class XlsxWriter(Writer):
         from ..rules import legend
 
         self.codes.discard("")
-        legend_sheet = self.book.sheet(
-            text("sheets.legend", self.lang),
-            LEGEND_COLUMNS,
-            headers("legend", LEGEND_COLUMNS, self.lang),
-            Layout(severity="severity"),
-        )
-        for row in legend(self.codes, self.lang):
-            legend_sheet.append(list(row))
+        self.book.legend(legend(self.codes, self.lang), self.lang)
         book, self.book = self.book, None
         book.save(self.temps["indicators"], properties={MANIFEST_PROPERTY: json.dumps(manifest, ensure_ascii=False)})
 
