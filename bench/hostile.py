@@ -136,7 +136,8 @@ def whole_folder(folder: Path, work: Path) -> None:
 
             csv.field_size_limit(1 << 30)  # long-cell.md holds a cell of a million characters
             with (work / "all.csv").open(encoding="utf-8-sig", newline="") as handle:
-                rows = [r for r in csv.DictReader(handle) if Path(r["source"]).name in {s.name for s in SEEDS}]
+                # the first column is the file (文件 / source: the header is in the run's language)
+                rows = [r for r in list(csv.reader(handle))[1:] if Path(r[0]).name in {s.name for s in SEEDS}]
             good = len(rows) == expected
         tb = "Traceback" in str(result["stderr"])
         if not written or not good or tb or result["timeout"]:
@@ -220,7 +221,7 @@ def readme_job(work: Path) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(out)
-    rows = book["indicators"].max_row - 1
+    rows = book.worksheets[0].max_row - 1  # the indicators: 指标 (or indicators with --lang en)
     formulas = numbers = dates = 0
     filters = []
     for sheet in book.worksheets:

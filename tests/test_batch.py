@@ -31,6 +31,7 @@ from indicatornlp.batch import (
     tag_to_file,
 )
 from indicatornlp.cli import cli
+from indicatornlp.tables import COLUMNS, header_lang, headers
 
 readers = pytest.importorskip("indicatornlp.readers")
 if not hasattr(readers, "read_filings"):  # pragma: no cover - while the readers are being written
@@ -69,10 +70,14 @@ def _bad_files(d: Path) -> dict[str, Path]:
 
 
 def _read_table(path: Path) -> list[dict[str, Any]]:
+    """A table's rows by column key (the CSV's header row is in the run's language: mapped back to the keys)."""
     if path.suffix == ".jsonl":
         return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    table = next((t for t in ("findings", "summary") if path.name.endswith(f".{t}.csv")), "indicators")
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        header, *rows = list(csv.reader(handle))
+    assert header_lang(table, header), header
+    return [dict(zip(COLUMNS[table], row, strict=True)) for row in rows]
 
 
 def _sheets(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -141,12 +146,12 @@ def test_tag_to_file_writes_every_table(folder: Path, tmp_path: Path, suffix: st
     expected = tag_paths([folder], model=False)
     assert result.indicators == len(expected.rows) and result.filings == expected.filings
     if suffix == ".xlsx":
-        sheets = _sheets(out)
-        assert list(sheets) == ["indicators", "findings", "summary"]
-        assert sheets["indicators"][0] == ROW_COLUMNS and len(sheets["indicators"]) == len(expected.rows) + 1
-        assert len(sheets["findings"]) == len(expected.findings) + 1
-        assert len(sheets["summary"]) == len(expected.summaries) + 1
-        names = [r[ROW_COLUMNS.index("name")] for r in sheets["indicators"][1:]]
+        sheets = _sheets(out)  # Chinese by default: sheet names and headers (issue 12)
+        assert list(sheets) == ["指标", "审核意见", "汇总", "代码说明"]
+        assert list(sheets["指标"][0]) == headers("indicators", "zh") and len(sheets["指标"]) == len(expected.rows) + 1
+        assert len(sheets["审核意见"]) == len(expected.findings) + 1
+        assert len(sheets["汇总"]) == len(expected.summaries) + 1
+        names = [r[ROW_COLUMNS.index("name")] for r in sheets["指标"][1:]]
     else:
         paths = output_paths(out)
         rows = _read_table(paths["indicators"])
@@ -368,7 +373,7 @@ def test_workbook_cells_are_values_of_their_type(folder: Path, tmp_path: Path) -
 
     (folder / "payloads.md").write_text(PAYLOADS, encoding="utf-8")
     out = tmp_path / "tags.xlsx"
-    result = tag_to_file([folder], out, model=False)
+    result = tag_to_file([folder], out, model=False, lang="en")  # English sheets and headers: the column keys
     assert result.stripped == 1  # the \x01 of 群众\x01满意度
     book = load_workbook(out)
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]

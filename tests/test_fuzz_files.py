@@ -144,13 +144,13 @@ def test_one_tag_run_over_the_whole_folder_writes_every_good_file(hostile: Path,
     from openpyxl import load_workbook
 
     book = load_workbook(out)
-    sources = [row[0].value for row in book["indicators"].iter_rows(min_row=2)]
+    sources = [row[0].value for row in book["指标"].iter_rows(min_row=2)]
     assert sum(Path(s).name in {s.name for s in SEEDS} for s in sources) == expected
     assert result.failures and all(f.code == "F001" for f in result.failures)  # no F002: no reader bug
     assert "\\xb2\\xe2\\xca\\xd4-gbk-name.md" in {Path(s).name for s in sources}  # escaped, not lost
     formulas = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []
-    names = {row[9].value for row in book["indicators"].iter_rows(min_row=2)}
+    names = {row[9].value for row in book["指标"].iter_rows(min_row=2)}
     assert '=HYPERLINK("http://example.invalid","click")' in names  # kept as the filer's text
     assert result.stripped >= 2  # the control characters of formula-payloads.md
 

@@ -58,9 +58,9 @@ def test_the_command_writes_each_format_and_exits_1_for_a_target_table(folder: P
         from openpyxl import load_workbook
 
         book = load_workbook(out, read_only=True)
-        rows = list(book["scores"].iter_rows(values_only=True))
+        rows = list(book["评分"].iter_rows(values_only=True))  # Chinese sheet names by default
         assert rows[8][8] == "=1200元/人"  # a target as filed, not a formula
-        assert list(book["summary"].iter_rows(values_only=True))[1][9] == "良"
+        assert list(book["汇总"].iter_rows(values_only=True))[1][9] == "良"
         book.close()
     if suffix == ".html":
         page = out.read_text("utf-8")

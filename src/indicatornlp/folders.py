@@ -206,7 +206,7 @@ def audit(filing: Filing | Paths, *, model: ModelChoice = None) -> Findings | Au
 
     if isinstance(filing, Filing):
         if isinstance(model, str | os.PathLike):
-            from .batch import _resolve_model
+            from .tagging import _resolve_model
 
             resolved = _resolve_model(model)
             return Findings(audit_filing(filing, model=resolved if resolved is not False else False))
@@ -266,11 +266,13 @@ def tag(
     backend: str = "local",
     scheduler: str | None = None,
     progress: bool = False,
+    lang: str | None = None,
 ) -> Tagged:
     """Read, normalize and audit every filing under files, folders or globs: the tables ``tag -o`` writes.
 
     ``model``: a ``Model``, a path to one, ``None`` for the shipped default, ``False`` for none; ``jobs``,
-    ``backend`` and ``scheduler`` as for the command (``indicatornlp.batch``).
+    ``backend`` and ``scheduler`` as for the command (``indicatornlp.batch``); ``lang``: the language of the
+    findings' messages (``None``: the default, Chinese).
 
     >>> tagged = tag("data/filings/songjiang-jiguan-2023.txt", model=False)
     >>> tagged
@@ -281,7 +283,9 @@ def tag(
     from .batch import tag_paths
 
     files = _paths(paths)
-    result = tag_paths(files, jobs=jobs, backend=backend, scheduler=scheduler, model=model, progress=progress)
+    result = tag_paths(
+        files, jobs=jobs, backend=backend, scheduler=scheduler, model=model, progress=progress, lang=lang
+    )
     _warn(result.failures, len(files))
     return Tagged(result)
 

@@ -88,8 +88,8 @@ def pad(text: str, width: int) -> str:
 
 def csv_cell(value: Any, *, raw: bool) -> str:
     """A value as a CSV cell for a spreadsheet: control characters stripped, formulas neutralized unless ``raw``."""
+    from ..cells import neutralize, strip_controls
     from ..errors import printable
-    from ..tables import neutralize, strip_controls
 
     text, _ = strip_controls(printable("" if value is None else str(value)))
     return text if raw else neutralize(text)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ._base import cli, library_errors
+from ._base import cli, lang_option, library_errors, raw_option
 
 
 @cli.command("score")
@@ -16,13 +16,19 @@ from ._base import cli, library_errors
 )
 @click.option("--rules", "rules_path", type=click.Path(exists=True, dir_okay=False), help="Own scoring rules (.toml).")
 @click.option("-q", "--quiet", is_flag=True, help="No line per filing.")
+@raw_option
+@lang_option
 @library_errors
-def score_command(paths: tuple[str, ...], output: str | None, rules_path: str | None, quiet: bool) -> None:
+def score_command(
+    paths: tuple[str, ...], output: str | None, rules_path: str | None, quiet: bool, raw: bool, lang: str | None
+) -> None:
     """Score every 自评表 under FILE|DIR…: each 实际完成值 against its 年度指标值, weighted, added up and graded.
 
     Prints one line per filing (total, grade, the filer's own total) and writes the scorecards with -o: OUT.csv and
-    OUT.jsonl come with OUT.findings.* and OUT.summary.*; OUT.xlsx holds the sheets scores, findings and summary;
-    OUT.html is one page with a chart of score by 一级 and the deviations.  A file that cannot be read (F001), or a
+    OUT.jsonl come with OUT.findings.* and OUT.summary.*; OUT.xlsx holds the sheets 评分, 审核意见 and 汇总 (and
+    代码说明, a legend of the codes the findings use); OUT.html is one page with a chart of score by 一级 and the
+    deviations.  Headers, sheet names, findings and the page are in Chinese (--lang en: English); JSONL keeps
+    the stable English field names (it is for programs).  A file that cannot be read (F001), or a
     filing with no 实际完成值 to score (S201, a 绩效目标表), is listed and the exit code is 1; the others are scored.
     The rules are those of data/scoring.toml; --rules gives a file of the same form (a bureau's own variant).
 
@@ -52,7 +58,7 @@ def score_command(paths: tuple[str, ...], output: str | None, rules_path: str | 
                 f" {grade}{filed}{note}; {len(card.findings)} finding(s)"
             )
     if output:
-        written = write_scores(result.cards, output, failures=result.failures)
+        written = write_scores(result.cards, output, failures=result.failures, lang=lang, raw=raw)
         click.echo(f"scored {len(result.cards)} filing(s) → {', '.join(str(p) for p in written)}", err=True)
     if result.failures:
         sys.exit(1)

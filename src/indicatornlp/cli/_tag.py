@@ -42,21 +42,20 @@ def tag_command(
 ) -> None:
     """Read every filing under FILE|DIR…, normalize and audit each indicator, write one row per indicator.
 
-    OUT.csv and OUT.jsonl come with OUT.findings.* and OUT.summary.*; OUT.xlsx holds the sheets indicators,
-    findings and summary.  Files that cannot be read are listed (code F001) and the exit code is 1.
-    The findings' messages are in Chinese (--lang en: English); ``indicatornlp explain CODE`` says what a code
-    means.
+    OUT.csv and OUT.jsonl come with OUT.findings.* and OUT.summary.*; OUT.xlsx holds the sheets 指标, 审核意见,
+    汇总 and 代码说明 (a legend of the codes used).  Files that cannot be read are listed (code F001) and the exit
+    code is 1.  Column headers, sheet names and the findings' messages are in Chinese (--lang en: English);
+    JSONL keeps the stable English field names (it is for programs).  --resume needs the --lang of the run that
+    wrote OUT.  ``indicatornlp explain CODE`` says what a code means.
 
     \b
     Example:
         indicatornlp tag data/filings -o tags.xlsx --jobs 2
         indicatornlp tag submissions/ -o tags.csv --backend dask --scheduler tcp://10.0.0.5:8786
     """
-    import os
-
     from ..atomic import Terminated
     from ..batch import tag_to_file
-    from ..messages import ENV, resolve_lang, text
+    from ..messages import resolve_lang, text
 
     language = resolve_lang(lang)
     if backend == "dask" and not scheduler:
@@ -73,10 +72,6 @@ def tag_command(
         else:
             click.echo(failure_line(failure), err=True)
 
-    # the findings' messages are said in the default language: set for this run, in this process and the local
-    # workers it starts (tables.py takes the language of its headers from the same place)
-    before = os.environ.get(ENV)
-    os.environ[ENV] = language
     try:
         result = tag_to_file(
             paths,
@@ -89,6 +84,7 @@ def tag_command(
             raw=raw,
             progress=progress,
             on_failure=report,
+            lang=language,  # passed down to the writers and the workers (a cluster's do not share our environment)
         )
     except Terminated:
         fail("terminated — no output written, the previous one left as it was", 143)
@@ -96,11 +92,6 @@ def tag_command(
     except KeyboardInterrupt:
         fail("interrupted — no output written", 130)
         return
-    finally:
-        if before is None:
-            os.environ.pop(ENV, None)
-        else:
-            os.environ[ENV] = before
     for special in Walk((), special=tuple(result.special)).special_lines():
         click.echo(f"indicatornlp: {special}", err=True)
     if result.stripped:

@@ -23,11 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import AtomicFiles
+from ..cells import Layout, csv_cells, sheet_value
 from ..errors import OutputError
+from ..messages import Lang, header, headers, resolve_lang, severity_name, text
 from ..records import FINDING_COLUMNS, Finding, Scorecard, _decimal_text
+from ..rules import legend
+from ..sheets import Book
 
 __all__ = [
     "FINDING_COLUMNS",
+    "LAYOUT",
     "SCORE_COLUMNS",
     "SUMMARY_COLUMNS",
     "Failure",
@@ -123,8 +128,10 @@ def score_rows(cards: Sequence[tuple[int, Scorecard]]) -> list[dict[str, Any]]:
     return out
 
 
-def finding_rows(cards: Sequence[tuple[int, Scorecard]], failures: Sequence[Failure] = ()) -> list[dict[str, Any]]:
-    """One dict per finding (keys ``FINDING_COLUMNS``), then one per file that could not be scored."""
+def finding_rows(
+    cards: Sequence[tuple[int, Scorecard]], failures: Sequence[Failure] = (), *, lang: str | None = None
+) -> list[dict[str, Any]]:
+    """One dict per finding (keys ``FINDING_COLUMNS``, the message in ``lang``), then one per file not scored."""
     out = []
     for number, card in cards:
         positions = {r.index + 1: r.position for r in card.rows}
@@ -139,7 +146,7 @@ def finding_rows(cards: Sequence[tuple[int, Scorecard]], failures: Sequence[Fail
                     "indicator": f.indicator,
                     "code": f.code,
                     "severity": f.severity.value,
-                    "message": f.message,
+                    "message": f.text(lang),
                 }
             )
     for failure in failures:
@@ -149,7 +156,7 @@ def finding_rows(cards: Sequence[tuple[int, Scorecard]], failures: Sequence[Fail
                 "source": failure.source,
                 "code": failure.code,
                 "severity": failure.severity.value,
-                "message": failure.message,
+                "message": failure.text(lang),
             }
         )
     return out
@@ -186,36 +193,59 @@ def summary_rows(cards: Sequence[tuple[int, Scorecard]], failures: Sequence[Fail
 # ---- files -----------------------------------------------------------------------------------------------------
 
 _SUFFIXES = (".csv", ".jsonl", ".xlsx", ".html", ".htm")
+_HEADERS = {"scores": "scores", "findings": "findings", "summary": "score_summary"}
+"""The catalogue's ``[columns.TABLE]`` of each table's headers (``data/messages.toml``)."""
+
+LAYOUT = Layout(
+    numbers=frozenset({"filing", "row", "weight", "ratio", "score", "filed_score", "year", "indicators", "scored"})
+    | frozenset({"total", "possible", "percent", "filed_total", "budget_rate"}),
+    severity="severity",
+)
+"""How a workbook stores the columns of the three tables that are not text (decimals as number cells)."""
 
 
 def write_scores(
-    cards: Sequence[tuple[int, Scorecard]], out: str | os.PathLike[str], *, failures: Sequence[Failure] = ()
+    cards: Sequence[tuple[int, Scorecard]],
+    out: str | os.PathLike[str],
+    *,
+    failures: Sequence[Failure] = (),
+    lang: str | None = None,
+    raw: bool = False,
 ) -> tuple[Path, ...]:
-    """Write the scorecards to ``out`` by its suffix; returns the files written (the main file last)."""
+    """Write the scorecards to ``out`` by its suffix; returns the files written (the main file last).
+
+    ``lang``: the language of the headers, sheet names, findings and page (``zh``, ``en``; ``None``: the
+    default); JSONL keeps the stable English keys.  CSV text cells that a spreadsheet would run as a formula get a
+    leading apostrophe unless ``raw`` (``cells.neutralize``); a workbook holds typed cells and, when there are
+    findings, a legend of their codes.
+    """
     path = Path(out)
     suffix = path.suffix.lower()
     if suffix not in _SUFFIXES:
         raise OutputError(
             str(path), f"cannot write '{path.suffix}' files", hint="name the output .xlsx, .csv, .jsonl or .html"
         )
+    language = resolve_lang(lang)
     tables = {
         "scores": score_rows(cards),
-        "findings": finding_rows(cards, failures),
+        "findings": finding_rows(cards, failures, lang=language),
         "summary": summary_rows(cards, failures),
     }
     try:
         with AtomicFiles() as files:
             if suffix in (".html", ".htm"):
-                _write_text(files.temp(path), render_scores_html(cards, failures=failures))
+                _write_text(files.temp(path), render_scores_html(cards, failures=failures, lang=language))
                 return (path,)
             if suffix == ".xlsx":
-                _write_xlsx(files.temp(path), tables)
+                _write_xlsx(files, path, tables, language)
                 return (path,)
             paths = {name: path.with_name(f"{path.stem}.{name}{path.suffix}") for name in ("summary", "findings")}
             paths["scores"] = path
             for name in ("summary", "findings", "scores"):  # the main file is renamed last
-                write = _write_jsonl if suffix == ".jsonl" else _write_csv
-                write(files.temp(paths[name]), TABLES[name], tables[name])
+                if suffix == ".jsonl":
+                    _write_jsonl(files.temp(paths[name]), TABLES[name], tables[name])
+                else:
+                    _write_csv(files.temp(paths[name]), name, tables[name], language, raw=raw)
             return (paths["summary"], paths["findings"], path)
     except OSError as err:
         raise OutputError(str(path), f"cannot be written ({err.strerror})", hint="check the path") from None
@@ -225,16 +255,13 @@ def _write_text(temp: Path, text: str) -> None:
     temp.write_text(text, encoding="utf-8")
 
 
-def _cell(value: Any) -> Any:
-    return ";".join(str(v) for v in value) if isinstance(value, list) else value
-
-
-def _write_csv(temp: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+def _write_csv(temp: Path, table: str, rows: Iterable[dict[str, Any]], lang: Lang, *, raw: bool) -> None:
+    columns = TABLES[table]
     with temp.open("w", encoding="utf-8-sig", newline="") as handle:  # the byte-order mark tells Excel it is UTF-8
         writer = csv.writer(handle)
-        writer.writerow(columns)
+        writer.writerow(headers(_HEADERS[table], columns, lang))
         for row in rows:
-            writer.writerow(["" if row.get(c) is None else _cell(row.get(c)) for c in columns])
+            writer.writerow(csv_cells((row.get(c) for c in columns), raw=raw)[0])
 
 
 def _write_jsonl(temp: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
@@ -243,25 +270,16 @@ def _write_jsonl(temp: Path, columns: Sequence[str], rows: Iterable[dict[str, An
             handle.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False) + "\n")
 
 
-def _write_xlsx(temp: Path, tables: dict[str, list[dict[str, Any]]]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
+def _write_xlsx(files: AtomicFiles, path: Path, tables: dict[str, list[dict[str, Any]]], lang: Lang) -> None:
+    book = Book(files, path)
     for name, columns in TABLES.items():
-        sheet = book.create_sheet(name)
-        sheet.freeze_panes = "A2"
-        sheet.append(list(columns))
+        sheet = book.sheet(text(f"sheets.{name}", lang), columns, headers(_HEADERS[name], columns, lang), LAYOUT)
         for row in tables[name]:
-            cells = []
-            for c in columns:
-                value = _cell(row.get(c))
-                cell = WriteOnlyCell(sheet, value=value)
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"  # "=8个" is a target as filed, not a formula
-                cells.append(cell)
-            sheet.append(cells)
-    book.save(temp)
+            sheet.append([sheet_value(row.get(c))[0] for c in columns])
+    codes = {str(f["code"]) for f in tables["findings"] if f.get("code")}
+    if codes:
+        book.legend(legend(codes, lang), lang)
+    book.save(files.temp(path))
 
 
 # ---- html ------------------------------------------------------------------------------------------------------
@@ -286,56 +304,88 @@ def _n(value: Decimal | None) -> str:
     return "" if value is None else _decimal_text(value.quantize(Decimal("0.01")))
 
 
-def _chart(card: Scorecard) -> str:
+def _chart(card: Scorecard, lang: Lang) -> str:
     """Score against weight per 一级, as inline SVG bars (the weight grey, the score over it)."""
     parts = card.by_level1()
     if not parts:
-        return "<p>No scored rows.</p>"
+        return f"<p>{_e(text('scores.no_rows', lang))}</p>"
     bar_h, gap, label_w, bar_w, right = 20, 8, 140, 420, 90
     top = max(w for _, w in parts.values()) or Decimal(1)
     height = len(parts) * (bar_h + gap) + gap
-    out = [f'<svg role="img" width="{label_w + bar_w + right}" height="{height}" aria-label="score by 一级">']
+    label = _e(text("scores.chart_label", lang))
+    out = [f'<svg role="img" width="{label_w + bar_w + right}" height="{height}" aria-label="{label}">']
     for i, (level1, (got, weight)) in enumerate(parts.items()):
         y = gap + i * (bar_h + gap)
         full = max(1, round(bar_w * float(weight / top)))
         part = round(bar_w * float(got / top))
+        of = _e(text("scores.of", lang, got=_n(got), weight=_n(weight)))
         out.append(
             f'<text x="{label_w - 8}" y="{y + bar_h - 5}" text-anchor="end" font-size="13">{_e(level1)}</text>'
             f'<rect x="{label_w}" y="{y}" width="{full}" height="{bar_h}" fill="#d5d8dc"/>'
             f'<rect x="{label_w}" y="{y}" width="{part}" height="{bar_h}" fill="#2e86c1">'
-            f"<title>{_e(level1)}: {_n(got)} of {_n(weight)}</title></rect>"
+            f"<title>{_e(level1)}: {of}</title></rect>"
             f'<text x="{label_w + full + 6}" y="{y + bar_h - 5}" font-size="13">{_n(got)} / {_n(weight)}</text>'
         )
     out.append("</svg>")
     return "".join(out)
 
 
+def _heads(keys: Iterable[tuple[str, str]], lang: Lang) -> str:
+    return "".join(
+        f"<th>{_e(text(key, lang) if table == '' else header(table, key, lang))}</th>" for table, key in keys
+    )
+
+
+_ROW_HEADS = (
+    ("", "scores.number"),
+    ("scores", "level1"),
+    ("scores", "name"),
+    ("scores", "target"),
+    ("scores", "actual"),
+    ("scores", "weight"),
+    ("", "scores.score"),
+    ("", "scores.filed_score"),
+    ("", "scores.rule"),
+    ("scores", "reason"),
+)
+_FINDING_HEADS = (("", "scores.number"), ("findings", "code"), ("findings", "severity"), ("findings", "indicator"))
+
+
 def render_scores_html(
-    cards: Sequence[tuple[int, Scorecard]], *, failures: Sequence[Failure] = (), generated: str | None = None
+    cards: Sequence[tuple[int, Scorecard]],
+    *,
+    failures: Sequence[Failure] = (),
+    generated: str | None = None,
+    lang: str | None = None,
 ) -> str:
-    """One self-contained page: per filing its total and grade, a chart of score by 一级, every row, the findings."""
+    """One self-contained page: per filing its total and grade, a chart of score by 一级, every row, the findings.
+
+    ``lang``: the language of the headings and messages (``None``: the default, Chinese); a legend of the codes
+    the findings use ends the page.
+    """
+    language = resolve_lang(lang)
     generated = generated or datetime.datetime.now().isoformat(timespec="seconds")
+    meta = text("scores.meta", language, filings=len(cards), failed=len(failures), generated=generated)
     out = [
-        '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>indicatornlp scores</title>',
-        f"<style>{_CSS}</style></head><body><h1>Scored self-evaluations (绩效自评表)</h1>",
-        f'<p class="meta">{len(cards)} filing(s), {len(failures)} file(s) not scored — generated {_e(generated)}</p>',
+        f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"><title>indicatornlp scores</title>',
+        f"<style>{_CSS}</style></head><body><h1>{_e(text('scores.title', language))}</h1>",
+        f'<p class="meta">{_e(meta)}</p>',
     ]
     for failure in failures:
-        out.append(f"<p><b>{_e(failure.source)}</b>: {_e(failure.message)}</p>")
+        out.append(f"<p><b>{_e(failure.source)}</b>: {_e(failure.text(language))}</p>")
+    codes: set[str] = {f.code for f in failures}
     for _, card in cards:
-        filed = f" — the filer's total {_n(card.filed_total)}" if card.filed_total is not None else ""
-        out.append(f'<h2>{_e(card.project or "(no project name)")}</h2><p class="meta">{_e(card.source)}</p>')
-        out.append(
-            f'<p><span class="grade">{_e(card.grade or "no grade")}</span> {_n(card.total)} of {_n(card.possible)}'
-            f" points ({_n(card.percent)} %){_e(filed)}"
-            + (f"; 预算执行率 {_n(card.budget_rate)} %" if card.budget_rate is not None else "")
-            + "</p>"
+        filed = "" if card.filed_total is None else text("scores.filed", language, total=_n(card.filed_total))
+        rate = "" if card.budget_rate is None else text("scores.budget_rate", language, rate=_n(card.budget_rate))
+        points = text(
+            "scores.points", language, total=_n(card.total), possible=_n(card.possible), percent=_n(card.percent)
         )
-        out.append(_chart(card))
-        out.append(
-            "<table><tr><th>#</th><th>一级</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th><th>分值</th>"
-            "<th>得分 (ours)</th><th>得分 (filed)</th><th>rule</th><th>偏差原因</th></tr>"
-        )
+        project = card.project or text("report.no_project", language)
+        out.append(f'<h2>{_e(project)}</h2><p class="meta">{_e(card.source)}</p>')
+        grade = card.grade or text("scores.no_grade", language)
+        out.append(f'<p><span class="grade">{_e(grade)}</span> {_e(points)}{_e(filed)}{_e(rate)}</p>')
+        out.append(_chart(card, language))
+        out.append(f"<table><tr>{_heads(_ROW_HEADS, language)}</tr>")
         for r in card.rows:
             css = "unscored" if r.score is None and r.weight is not None else "lost" if r.deviation else ""
             out.append(
@@ -346,13 +396,21 @@ def render_scores_html(
             )
         out.append("</table>")
         if card.findings:
-            out.append("<table><tr><th>#</th><th>code</th><th>severity</th><th>indicator</th><th>message</th></tr>")
+            heads = _heads((*_FINDING_HEADS, ("findings", "message")), language)
+            out.append(f"<h3>{_e(text('report.findings', language))}</h3><table><tr>{heads}</tr>")
             for f in card.findings:
                 row = "" if f.row is None else f.row
                 out.append(
-                    f'<tr><td class="num">{row}</td><td>{f.code}</td><td>{f.severity.value}</td>'
-                    f"<td>{_e(f.indicator)}</td><td>{_e(f.message)}</td></tr>"
+                    f'<tr><td class="num">{row}</td><td>{f.code}</td><td>{_e(severity_name(f.severity, language))}</td>'
+                    f"<td>{_e(f.indicator)}</td><td>{_e(f.text(language))}</td></tr>"
                 )
+                codes.add(f.code)
             out.append("</table>")
+    if codes:
+        keys = [("legend", c) for c in ("code", "severity", "title", "doc")]
+        out.append(f"<h2>{_e(text('report.legend', language))}</h2><table><tr>{_heads(keys, language)}</tr>")
+        for code, severity, title, doc in legend(codes, language):
+            out.append(f"<tr><td>{_e(code)}</td><td>{_e(severity)}</td><td>{_e(title)}</td><td>{_e(doc)}</td></tr>")
+        out.append("</table>")
     out.append("</body></html>")
     return "\n".join(out)
