@@ -43,7 +43,8 @@ def test_the_command_writes_each_format_and_exits_1_for_a_target_table(folder: P
     result = CliRunner().invoke(cli, ["score", str(folder), "-o", str(out)])
     assert result.exit_code == 1, result.output
     assert "b-goals.txt" in result.stderr and "nothing to score" in result.stderr
-    assert "社区居家养老服务补贴 — 86.45 of 100 良, filed 90.45" in result.stdout
+    assert "社区居家养老服务补贴——86.45 分（满分 100）良，填报 90.45" in result.stdout  # Chinese by default
+    assert "已评分 1 个项目 → " in result.stderr
     written = sorted(p.name for p in out.parent.iterdir())
     if suffix in (".csv", ".jsonl"):
         assert written == sorted(f"scores{x}{suffix}" for x in ("", ".findings", ".summary"))
@@ -71,9 +72,9 @@ def test_the_command_without_output_and_with_own_rules(tmp_path: Path) -> None:
     text = (ROOT / "src" / "indicatornlp" / "data" / "scoring.toml").read_text("utf-8")
     own = tmp_path / "own.toml"
     own.write_text(text.replace("late_days = 0", "late_days = 16"), "utf-8")  # 8 days late → half of 6 points
-    result = CliRunner().invoke(cli, ["score", str(HAND_MADE), "--rules", str(own)])
+    result = CliRunner().invoke(cli, ["score", str(HAND_MADE), "--rules", str(own), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "89.45 of 100 良" in result.stdout
+    assert "89.45 of 100 良, filed 90.45; 5 finding(s)" in result.stdout
 
 
 def test_an_output_of_another_kind_is_refused(tmp_path: Path) -> None:

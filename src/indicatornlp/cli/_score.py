@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..messages import resolve_lang, text
 from ._base import cli, lang_option, library_errors, raw_option
 
 
@@ -46,19 +47,28 @@ def score_command(
         click.echo(f"indicatornlp: {where}{failure.message}", err=True)
     if line := result.walk.skipped_line():
         click.echo(f"indicatornlp: {line}", err=True)
+    lang = resolve_lang(lang)
     if not quiet:
         for _, card in result.cards:
-            total = "—" if card.total is None else f"{card.total:f}"
-            grade = card.grade or "no grade"
-            filed = "" if card.filed_total is None else f", filed {card.filed_total:f}"
             unscored = sum(r.score is None and r.weight is not None for r in card.rows)
-            note = f", {unscored} row(s) not scored" if unscored else ""
+            filed = None if card.filed_total is None else f"{card.filed_total:f}"
             click.echo(
-                f"{card.source.path}: {card.project or '(no project name)'} — {total} of {card.possible or 0:f}"
-                f" {grade}{filed}{note}; {len(card.findings)} finding(s)"
+                text(
+                    "cli.score_line",
+                    lang,
+                    path=card.source.path,
+                    project=card.project or text("cli.score_no_project", lang),
+                    total="—" if card.total is None else f"{card.total:f}",
+                    possible=f"{card.possible or 0:f}",
+                    grade=card.grade or text("scores.no_grade", lang),
+                    filed="" if filed is None else text("cli.score_filed", lang, total=filed),
+                    unscored=text("cli.score_unscored", lang, rows=unscored) if unscored else "",
+                    findings=len(card.findings),
+                )
             )
     if output:
         written = write_scores(result.cards, output, failures=result.failures, lang=lang, raw=raw)
-        click.echo(f"scored {len(result.cards)} filing(s) → {', '.join(str(p) for p in written)}", err=True)
+        outputs = ", ".join(str(p) for p in written)
+        click.echo(text("cli.scored", lang, filings=len(result.cards), outputs=outputs), err=True)
     if result.failures:
         sys.exit(1)
