@@ -183,9 +183,9 @@ def test_bad_files_are_reported_and_good_rows_written(folder: Path, tmp_path: Pa
     failed = {f["source"]: f for f in findings if f["code"] == "F001"}
     assert set(failed) == {str(p) for p in bad.values()}
     assert "[E103]" in failed[str(bad["empty"])]["message"]
-    assert all(f["severity"] == "error" and f["message"] for f in failed.values())
+    assert all(f["severity"] == "错误" and f["message"] for f in failed.values())  # severities in the run's language
     summary = _read_table(output_paths(out)["summary"])
-    assert {s["source"] for s in summary if s["status"].startswith("failed")} == set(failed)
+    assert {s["source"] for s in summary if s["status"] == "失败：F001"} == set(failed)
     assert len(_read_table(out)) == _indicator_count(sorted(folder.rglob("songjiang-*")))
 
 

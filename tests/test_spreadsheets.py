@@ -215,3 +215,25 @@ def test_the_cli_says_why_a_resume_in_another_language_is_refused(seed: Path, tm
     _run("tag", seed, out, "--no-model")
     result = CliRunner().invoke(cli, ["tag", str(seed), "-o", str(out), "--no-model", "--resume", "--lang", "en"])
     assert result.exit_code == 1 and "[E503]" in result.stderr and "--lang" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("lang", "severities", "statuses"),
+    [
+        ("zh", {"错误", "警告", "提示"}, {"正常", "失败：F001"}),
+        ("en", {"error", "warning", "info"}, {"ok", "failed: F001"}),
+    ],
+)
+def test_severity_and_status_cells_are_in_the_language_and_read_back_by_resume(
+    seed: Path, tmp_path: Path, lang: str, severities: set[str], statuses: set[str]
+) -> None:
+    (seed / "broken.docx").write_bytes(b"PK\x03\x04 not a workbook")  # one file that cannot be read: an F001
+    out = tmp_path / "t.csv"
+    tag_to_file([seed], out, model=False, lang=lang)
+    findings, summary = _csv(out.with_name("t.findings.csv")), _csv(out.with_name("t.summary.csv"))
+    severity = findings[0].index("级别" if lang == "zh" else "severity")
+    status = summary[0].index("状态" if lang == "zh" else "status")
+    assert {row[severity] for row in findings[1:]} <= severities and len(findings) > 2
+    assert {row[status] for row in summary[1:]} == statuses
+    again = tag_to_file([seed], out, model=False, lang=lang, resume=True)  # the shown cells read back as stored
+    assert again.reused == 1 and _csv(out.with_name("t.summary.csv")) == summary

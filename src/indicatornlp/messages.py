@@ -134,6 +134,48 @@ def severity_name(severity: object, lang: str | None = None) -> str:
     return text(f"severity.{value}", lang) if lookup(f"severity.{value}") else value
 
 
+_FAILED = "failed: "
+
+
+def shown(column: str, value: object, lang: str | None = None) -> object:
+    """A table cell as its reader sees it: a finding's ``severity`` and a file's ``status`` in ``lang``; any other
+    cell as it is.  JSONL keeps the stored value; ``stored`` reads a shown cell back.
+
+    >>> shown("severity", "warning", "zh"), shown("status", "failed: F001", "zh"), shown("name", "ok", "zh")
+    ('警告', '失败：F001', 'ok')
+    """
+    if not isinstance(value, str):
+        return value
+    if column == "severity":
+        return severity_name(value, lang)
+    if column == "status":
+        if value == "ok":
+            return text("status.ok", lang)
+        if value.startswith(_FAILED):
+            return text("status.failed", lang, code=value.removeprefix(_FAILED))
+    return value
+
+
+def stored(column: str, value: object) -> object:
+    """The stored value of a cell ``shown`` wrote, in either language (``--resume`` reads earlier tables back).
+
+    >>> stored("severity", "警告"), stored("status", "失败：F001"), stored("status", "ok")
+    ('warning', 'failed: F001', 'ok')
+    """
+    if not isinstance(value, str) or column not in ("severity", "status"):
+        return value
+    for lang in LANGS:
+        if column == "severity":
+            found = next((v for v in ("error", "warning", "info") if severity_name(v, lang) == value), None)
+            if found is not None:
+                return found
+        elif value == text("status.ok", lang):
+            return "ok"
+        elif value.startswith(prefix := text("status.failed", lang, code="")):
+            return _FAILED + value.removeprefix(prefix)
+    return value
+
+
 def header(table: str, column: str, lang: str | None = None) -> str:
     """The header of ``column`` in ``table`` (``indicators``, ``findings``, ``summary``, ``library`` …).
 

@@ -25,7 +25,7 @@ from typing import Any
 from ..atomic import AtomicFiles
 from ..cells import Layout, csv_cells, sheet_value
 from ..errors import OutputError
-from ..messages import Lang, header, headers, resolve_lang, severity_name, text
+from ..messages import Lang, header, headers, resolve_lang, severity_name, shown, text
 from ..records import FINDING_COLUMNS, Finding, Scorecard, _decimal_text
 from ..rules import legend
 from ..sheets import Book
@@ -261,7 +261,7 @@ def _write_csv(temp: Path, table: str, rows: Iterable[dict[str, Any]], lang: Lan
         writer = csv.writer(handle)
         writer.writerow(headers(_HEADERS[table], columns, lang))
         for row in rows:
-            writer.writerow(csv_cells((row.get(c) for c in columns), raw=raw)[0])
+            writer.writerow(csv_cells((shown(c, row.get(c), lang) for c in columns), raw=raw)[0])
 
 
 def _write_jsonl(temp: Path, columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
@@ -275,7 +275,7 @@ def _write_xlsx(files: AtomicFiles, path: Path, tables: dict[str, list[dict[str,
     for name, columns in TABLES.items():
         sheet = book.sheet(text(f"sheets.{name}", lang), columns, headers(_HEADERS[name], columns, lang), LAYOUT)
         for row in tables[name]:
-            sheet.append([sheet_value(row.get(c))[0] for c in columns])
+            sheet.append([sheet_value(shown(c, row.get(c), lang))[0] for c in columns])
     codes = {str(f["code"]) for f in tables["findings"] if f.get("code")}
     if codes:
         book.legend(legend(codes, lang), lang)

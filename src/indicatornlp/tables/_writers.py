@@ -17,7 +17,7 @@ from typing import Any
 from ..atomic import AtomicFiles
 from ..cells import csv_cells, restore, sheet_value
 from ..errors import ResumeError, printable
-from ..messages import Lang, resolve_lang
+from ..messages import Lang, resolve_lang, shown, stored
 from ..sheets import LEGEND_COLUMNS, Book
 from ._columns import COLUMNS, LAYOUT, TABLES, header_lang, manifest_path, output_paths, sheet_name
 from ._columns import headers as table_headers
@@ -107,7 +107,7 @@ class TextWriter(Writer):
             return json.dumps(
                 {c: printable(v) if isinstance(v, str) else v for c, v in values.items()}, ensure_ascii=False
             )
-        cells, stripped = csv_cells((row.get(c) for c in COLUMNS[table]), raw=self.raw)
+        cells, stripped = csv_cells((shown(c, row.get(c), self.lang) for c in COLUMNS[table]), raw=self.raw)
         self.stripped += stripped
         return cells
 
@@ -116,7 +116,7 @@ class TextWriter(Writer):
             decoded: dict[str, Any] = json.loads(item)
             return decoded
         cells = item if self.raw else [restore(c) for c in item]
-        return dict(zip(COLUMNS[table], cells, strict=False))
+        return {c: stored(c, v) for c, v in zip(COLUMNS[table], cells, strict=False)}
 
     def open(self) -> None:
         for table in reversed(TABLES):  # asked for in reverse: the main file is renamed after its companions
@@ -202,13 +202,13 @@ class XlsxWriter(Writer):
         # an empty cell reads back as None: write it as None, so that a resumed row is written the same way
         values = []
         for c in COLUMNS[table]:
-            value, removed = sheet_value(row.get(c))
+            value, removed = sheet_value(shown(c, row.get(c), self.lang))
             self.stripped += removed
             values.append(value)
         return values
 
     def decode(self, table: str, item: Any) -> dict[str, Any]:
-        return dict(zip(COLUMNS[table], item, strict=False))
+        return {c: stored(c, v) for c, v in zip(COLUMNS[table], item, strict=False)}
 
     def open(self) -> None:
         self._temp("indicators")
