@@ -1,6 +1,6 @@
 """How much a region's own filings help: accuracy on its unseen filings against the number of its filings trained on.
 
-    .venv/bin/python scripts/own_filings.py -j 2 --results own.json   # the table and docs/own-filings.png (~20 min)
+    .venv/bin/python scripts/own_filings.py -j 2 --results own.json  # table + docs/own-filings.png (~5 min, 2 cores)
     .venv/bin/python scripts/own_filings.py --replot own.json           # the same from the saved accuracies
     .venv/bin/python scripts/own_filings.py --draws 4 -j 2              # a quicker, noisier run
 
