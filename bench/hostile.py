@@ -3,10 +3,10 @@
     python bench/hostile.py [--small] [--skip-each] [--kills N]
 
 1. Every entry of the hostile folder (``scripts/make_hostile_files.py``) through ``read``, ``audit``, ``tag``,
-   ``link`` and ``library``, each in its own process: tracebacks, runs over 1 GB of peak RSS or 60 s, and the
-   error codes met.
-2. The whole folder, with the two seed filings copied in, through each command at once: whether the batch
-   stopped (no output, or the seeds' rows missing).
+   ``link``, ``library`` and ``score``, each in its own process: tracebacks, runs over 1 GB of peak RSS or 60 s,
+   and the error codes met.
+2. The whole folder, with three seed filings (two 目标表, one 自评表) copied in, through each command at once:
+   whether the batch stopped (no output, or the seeds' rows missing).
 3. ``tag --resume`` killed (SIGKILL) at several moments and at each rename of its files, then run again: its
    tables equal to a clean run's, or a refusal that says why (never fewer rows).
 4. The README's main job (``indicatornlp tag data/filings -o out/indicators.xlsx``): rows, formula cells, filters,
@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = [
     ROOT / "data" / "filings" / "songjiang-jiguan-2023.txt",
     ROOT / "data" / "filings" / "songjiang-zuzhibu-2022.md",
+    ROOT / "data" / "filings" / "ziping-yanglao-2023.md",  # a 自评表: what score reads
 ]
 GB = 1 << 30
 TIMEOUT = 60
@@ -78,6 +79,7 @@ def each_entry(folder: Path, work: Path) -> None:
         "tag": lambda p: ["tag", p, "-o", str(work / "t.xlsx"), "--no-model", "-q"],
         "link": lambda p: ["link", p, "-o", str(work / "l.csv")],
         "library": lambda p: ["library", p, "-o", str(work / "lib.csv")],
+        "score": lambda p: ["score", p, "-o", str(work / "s.csv")],
     }
     runs = tracebacks = heavy = slow = 0
     codes: Counter[str] = Counter()
@@ -126,6 +128,7 @@ def whole_folder(folder: Path, work: Path) -> None:
         "audit": (["audit", str(folder), "--no-model", "-o", str(work / "all.html")], work / "all.html"),
         "link": (["link", str(folder), "-o", str(work / "all-links.csv")], work / "all-links.csv"),
         "library": (["library", str(folder), "-o", str(work / "all-library.csv")], work / "all-library.csv"),
+        "score": (["score", str(folder), "-o", str(work / "all-scores.csv")], work / "all-scores.csv"),
     }
     for command, (args, output) in checks.items():
         result = run(args, cwd=work, timeout=600)
