@@ -130,6 +130,60 @@ TAGGED = [
 ]
 
 
+# knowledge of the field at family level, read as CONCEPTS.md and CONCEPTS-rules.md say (invented rows of the kinds a
+# new filing brings; the rule or the class of knowledge each one tries is in its id)
+FIELD = [
+    # the money roles: a standard per person or household is received (benefit.standard); per mu or per plant it is
+    # spending per unit of output, and so is 生均公用经费 (rule 13)
+    ("补贴标准", "≥105元/亩", "耕地地力保护补贴", "cost.per_unit", "rule-13-standard-per-mu"),
+    ("流转土地补助标准", "≤475元/亩", None, "cost.per_unit", "rule-13-standard-per-mu-2"),
+    ("城市低保标准", "≥750元/人·月", "最低生活保障", "benefit.standard", "rule-13-per-person-month"),
+    ("家庭经济困难学生资助标准", "2500元/生·年", "学生资助", "benefit.standard", "rule-13-per-student"),
+    ("义务教育生均公用经费", "≥650元/生·年", "义务教育公用经费", "cost.per_unit", "rule-13-school-spending"),
+    ("护林员补助标准", "10000元/人·年", "生态护林员", "benefit.standard", "rule-13-per-person-year"),
+    # outputs counted: nouns of papers, patents, standards, awards, publications (88号 数量; the 共性指标)
+    ("发明专利授权", "", None, "count.items", "output-noun-patents"),
+    ("国外期刊论文发表", "", None, "count.items", "output-noun-papers"),
+    ("发布地方标准", "", None, "count.items", "output-noun-standards"),
+    ("研究报告被省级部门采用", "", None, "count.items", "output-noun-reports"),
+    ("内部简报", "24期", "宣传文化经费", "count.items", "issues-are-items"),
+    ("电视专题节目", "52期", "宣传文化经费", "count.items", "programmes-are-items"),
+    ("培训", "12期", "农民技能培训", "count.events", "sessions-stay-events"),
+    ("国际学术会议报告", "", None, "count.events", "a-talk-is-an-event"),
+    ("打造特色育人模式", "1", "专业群建设", "count.items", "rule-6-a-count-not-a-nominal-100"),
+    ("促进村集体经济发展", "100", None, "effect.improvement", "rule-6-nominal-100"),
+    # task rates like 结案率 (rule 28), and the same with a time word (rule 38)
+    ("违法案件查办率", "100%", "食品监管", "completion_rate.tasks", "rule-28-查办率"),
+    ("信访事项按期答复率", "≥95%", None, "completion_rate.tasks", "rule-28-答复率"),
+    ("项目资产确权移交率", "100%", "衔接资金项目", "completion_rate.tasks", "rule-28-移交率"),
+    ("投诉举报按时办结率", "≥98%", "市场监管", "timeliness.services", "rule-38-按时办结率"),
+    ("隐患及时整改率", "100%", "安全生产", "timeliness.works", "rule-38-及时整改率"),
+    # other rates by their word (rule 24)
+    ("公路优良路率", "≥85%", "农村公路养护", "pass_rate.works", "rule-24-road-grade"),
+    ("储备粮质量合格率", "100%", "粮食储备", "pass_rate.products", "pass-rate-of-stored-grain"),
+    ("森林火灾受害率", "≤0.9‰", "森林防火", "rate.failure", "rule-24-damage"),
+    ("三公经费控制率", "≤100%", "部门整体支出", "cost.control_rate", "rule-15-expense-control"),
+    ("动物强制免疫密度", "≥90%", "动物防疫", "rate.health_service", "immunisation-density"),
+    # durations, loans, incidents
+    ("巡护天数", "≥300天", "生态护林员", "duration.service", "rule-41-days-of-service"),
+    ("营养餐供餐天数", "≥200天", "营养改善计划", "duration.service", "rule-41-days-served"),
+    ("创业担保贷款发放金额", "≥2000万元", "创业担保贷款", "amount.disbursed", "rule-16-loans"),
+    ("重大动物疫情发生", "不发生", "动物防疫", "state.incidents", "rule-21-occurs"),
+    # a state named, a change stated: the change (rules 30, 31); a grade stays a state
+    ("村容村貌", "明显改善", "农村人居环境整治", "effect.improvement", "rule-30-change"),
+    ("工作效率", "显著提高", "信息化建设", "effect.improvement", "rule-30-change-2"),
+    ("河道水质", "良好", "河道治理", "state.environment", "rule-31-grade"),
+    ("管理制度", "逐步完善", None, "state.mechanism", "rule-31-mechanism-completed"),
+    ("实施项目对社会产生的不利影响", "减少", None, "effect.reduction", "rule-30-harm"),
+]
+
+
+@pytest.mark.parametrize(("name", "target", "project", "family"), [pytest.param(*row[:4], id=row[4]) for row in FIELD])
+def test_field_knowledge(name: str, target: str, project: str | None, family: str) -> None:
+    c = tag_concept(name, target, project)
+    assert c.family == family, c.evidence
+
+
 @pytest.mark.parametrize(("name", "target", "project", "family", "concept", "level2"), TAGGED)
 def test_tagged(name: str, target: str, project: str | None, family: str, concept: str | None, level2: str) -> None:
     c = tag_concept(name, target, project)
@@ -143,6 +197,7 @@ def test_tagged(name: str, target: str, project: str | None, family: str, concep
         pytest.param("党组织特色活动", "", id="no-target-no-measure"),
         pytest.param("G60科创走廊", "", id="a-place"),
         pytest.param("产品成品率提高", "", id="a-rate-the-dictionary-does-not-know"),
+        pytest.param("矛盾纠纷调解成功率", "≥95%", id="成功率-is-no-功率"),
         pytest.param("", "", id="empty"),
         pytest.param("——", "≥95%", id="placeholder"),
     ],
@@ -273,6 +328,12 @@ def _shipped_text() -> str:
             'measure = "compliant"\nwords = ["专账核算"',
             r"\[\[phrase\]\] \d+: unknown measure 'compliant'",
             id="unknown-measure-in-a-phrase",
+        ),
+        pytest.param(
+            'improvement = ["改善"',
+            'improved = ["改善"',
+            r"\[change\]: unknown measure 'improved'",
+            id="unknown-measure-of-a-change",
         ),
     ],
 )

@@ -75,6 +75,17 @@ class Role:
     """The role applies only to targets of these forms (``None``: any)."""
     family: str | None = None
     """A family that replaces the template's (the money role ``standard`` is ``benefit.standard``)."""
+    per: tuple[str, ...] = ()
+    """For an amount per unit (``元/人·月``): the role applies only when the unit is per one of these (``人``,
+    ``户``); an amount per mu or per plant is not what a person receives (rule 13)."""
+
+    def fits(self, form: str | None, unit: str | None) -> bool:
+        """Whether a target of this form (and unit) may take the role."""
+        if self.forms is not None and (form or "none") not in self.forms:
+            return False
+        if self.per and form == "money_per_unit" and unit and "/" in unit:
+            return unit.split("/", 1)[1].startswith(self.per)
+        return True
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -85,15 +96,19 @@ class RoleSet:
     default: str
     roles: tuple[Role, ...]
 
-    def role(self, name: str, form: str | None) -> tuple[Role, str | None]:
+    def role(self, name: str, form: str | None, unit: str | None = None) -> tuple[Role, str | None]:
         """The role of a name (with the word that shows it; ``None`` for the default): the first role whose forms
-        (if it names any) include the target's and whose words (if it has any) occur in the name.
+        (if it names any) include the target's, whose ``per`` (if any) fits the target's unit, and whose words (if
+        it has any) occur in the name.
 
         >>> default_dictionary().role_sets["timeliness"].role("资金支付", "rate")[0].id
         'funds'
+        >>> money = default_dictionary().role_sets["money"]
+        >>> [money.role("补贴标准", "money_per_unit", unit)[0].id for unit in ("元/人·月", "元/亩")]
+        ['standard', 'per_unit']
         """
         for role in self.roles:
-            if role.forms is not None and (form or "none") not in role.forms:
+            if not role.fits(form, unit):
                 continue
             if not role.words:
                 if role.forms is not None:
@@ -157,6 +172,8 @@ class Dictionary:
     people_nouns: tuple[str, ...]
     event_nouns: tuple[str, ...]
     output_verbs: tuple[str, ...]
+    output_nouns: tuple[str, ...]
+    """Nouns of countable outputs (论文, 专利, 刊物): a name without a measure word naming one counts items."""
     questions: tuple[str, ...]
     negative_words: tuple[str, ...]
     unknown_words: tuple[str, ...]
@@ -165,6 +182,9 @@ class Dictionary:
     """(name a, name b, ``family`` or ``concept``): names that must stay apart at that level."""
     form_measures: Mapping[str, str]
     """form → the measure a name without a measure word takes from its target form."""
+    change: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    """Measure of a change (improvement, reduction) → its words: a target holding one turns a weak state noun
+    (rank 1) into that measure."""
     source: str = _FILE
 
     def expand(self, template: str) -> set[str]:
@@ -177,11 +197,12 @@ class Dictionary:
             out |= {role.family} if role.family else self.expand(template.replace(f"{{{names[0]}}}", role.id, 1))
         return out
 
-    def resolve(self, template: str, name: str, form: str | None) -> tuple[str, list[str]]:
-        """The family of a template for a name and a form, with the evidence of each role chosen."""
+    def resolve(self, template: str, name: str, form: str | None, unit: str | None = None) -> tuple[str, list[str]]:
+        """The family of a template for a name and a form (and the target's unit), with the evidence of each role
+        chosen."""
         evidence = []
         while found := _SET.search(template):
-            role, word = self.role_sets[found.group(1)].role(name, form)
+            role, word = self.role_sets[found.group(1)].role(name, form, unit)
             evidence.append(f"role {role.id}" + (f": {word}" if word else " (default)"))
             if role.family:
                 return role.family, evidence
@@ -252,7 +273,8 @@ def _role_sets(table: Any, where: str, families: Mapping[str, Family]) -> dict[s
             if family is not None and family not in families:
                 raise DataFileError(f"{here} role {rid!r}", f"unknown family {family!r}", hint="declare it")
             words = _strings(role.get("words", []), f"{here} role {rid!r}", empty=forms is not None)
-            roles.append(Role(rid, words, frozenset(forms) if forms is not None else None, family))
+            per = _strings(role.get("per", []), f"{here} role {rid!r} per", empty=True)
+            roles.append(Role(rid, words, frozenset(forms) if forms is not None else None, family, per))
         default = entry.get("default")
         if not isinstance(default, str) or not _ID.match(default) or "." in default:
             raise DataFileError(here, f"default role {default!r} is not a role id", hint='write default = "works"')
@@ -384,6 +406,7 @@ def load_dictionary(path: str | Path | None = None) -> Dictionary:
         people_nouns=_strings(forms.get("people_nouns", []), f"{where} [forms] people_nouns", empty=True),
         event_nouns=_strings(data.get("event_nouns", []), f"{where} event_nouns", empty=True),
         output_verbs=_strings(data.get("output_verbs", []), f"{where} output_verbs", empty=True),
+        output_nouns=_strings(data.get("output_nouns", []), f"{where} output_nouns", empty=True),
         questions=_strings(data.get("questions", []), f"{where} questions", empty=True),
         negative_words=_strings(data.get("negative", {}).get("words", []), f"{where} [negative]", empty=True),
         unknown_words=_strings(data.get("negative", {}).get("unknown", []), f"{where} [negative]", empty=True),
@@ -391,6 +414,7 @@ def load_dictionary(path: str | Path | None = None) -> Dictionary:
             (str(p["a"]), str(p["b"]), str(p.get("apart", "family"))) for p in data.get("negative", {}).get("pairs", [])
         ),
         form_measures=dict(data.get("form_measures", {})),
+        change={str(m): _strings(words, f"{where} [change] {m}") for m, words in data.get("change", {}).items()},
         source=where,
     )
     for m in measures.values():
@@ -402,6 +426,9 @@ def load_dictionary(path: str | Path | None = None) -> Dictionary:
     for form, measure in d.form_measures.items():
         if form not in FORMS or measure not in measures:
             raise DataFileError(f"{where} [form_measures]", f"{form} = {measure!r}: unknown form or measure")
+    for measure in d.change:
+        if measure not in measures:
+            raise DataFileError(f"{where} [change]", f"unknown measure {measure!r}", hint="name a [[measure]] id")
     for a, b, level in d.negative_pairs:
         if level not in ("family", "concept"):
             raise DataFileError(

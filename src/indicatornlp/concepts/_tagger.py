@@ -110,6 +110,7 @@ class _Tables:
     people: _Scanner
     people_anywhere: _Scanner
     events: _Scanner
+    outputs: _Scanner
     questions: re.Pattern[str] | None
     phrases: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...], frozenset[str], frozenset[str]], ...]
     """(measure, its words with their patterns, labels, kinds) of each target phrase, in file order."""
@@ -151,6 +152,7 @@ def _tables(d: Dictionary) -> _Tables:
         people=_Scanner.of(d.people_nouns),
         people_anywhere=_Scanner.of(set(d.people_nouns) - {"人"}),
         events=_Scanner.of(d.event_nouns),
+        outputs=_Scanner.of(d.output_nouns),
         questions=re.compile(gap_pattern(d.questions)) if d.questions else None,
         phrases=tuple(
             (p.measure, tuple((w, re.compile(gap_pattern([w]))) for w in p.words), p.labels, p.kinds) for p in d.phrases
@@ -309,14 +311,26 @@ def _phrase_measure(d: Dictionary, target: str) -> tuple[Measure, str] | None:
     return None
 
 
-def _family(d: Dictionary, measure: Measure, key: str, form: str | None) -> tuple[str, list[str]]:
+def _change(d: Dictionary, target: str) -> tuple[str, str] | None:
+    """The change a qualitative target states (``明显改善`` → improvement), with its word."""
+    text = normalize_text(target)
+    for measure, words in d.change.items():
+        for word in words:
+            if word in text:
+                return measure, word
+    return None
+
+
+def _family(
+    d: Dictionary, measure: Measure, key: str, form: str | None, unit: str | None = None
+) -> tuple[str, list[str]]:
     choice = measure.by_form.get(form or "none", measure.family)
     if not isinstance(choice, str):
         role_set = d.role_sets[_role_set_of(measure.family)]
-        role, word = role_set.role(key, form)
+        role, word = role_set.role(key, form, unit)
         evidence = [f"role {role.id}" + (f": {word}" if word else " (default)")]
         return choice.get(role.id, choice.get("*", measure.family)), evidence
-    return d.resolve(choice, key, form)
+    return d.resolve(choice, key, form, unit)
 
 
 def _role_set_of(template: str) -> str:
@@ -450,8 +464,8 @@ def _reading(target: str) -> str:
     t = parse_target(target)
     if t.kind is not TargetKind.NUMERIC or "implied_value" in t.flags:
         return target
-    if t.unit is None:
-        return "1"
+    if t.unit is None:  # a nominal 100 (rule 6) is read apart from a count
+        return "100" if t.value == 100 and t.upper is None else "1"
     same = f"1{t.unit}"
     return same if parse_target(same).unit == t.unit else target
 
@@ -469,20 +483,33 @@ def _read(name: str, target: str, project: str | None) -> tuple[Concept, int, in
     found = _measure_word(d, key)
     if found is not None and found[0] is _UNKNOWN:
         return Concept(), found[2], found[3], key
+    t = _tables(d)
     head = key[: found[2]] if found else key
     generic = found is None or found[0].id == "count"  # a count of whatever the name names
     # a bare number counts what the name names; with no target at all, a count word (数量) says it is a count, and
-    # so does a verb of producing at the start of a name without a measure word (举办前沿研究性讲座, 发表论文)
-    made = found is None and form is None and not target and key.startswith(d.output_verbs)
-    if generic and (form == "number" or (form is None and found is not None) or made):
-        if people := _tables(d).people.ends(head):
+    # so does a verb of producing at the start of a name without a measure word (举办前沿研究性讲座, 发表论文), or
+    # the noun of a countable output (专利授权, 国外期刊论文发表)
+    made = (
+        found is None
+        and form is None
+        and not target
+        and (key.startswith(d.output_verbs) or bool(t.outputs.forward(key)))
+    )
+    # an effect verb over a bare number that is no nominal 100 (rule 6) counts: 打造…模式 → 1
+    verb_counted = found is not None and found[0].rank < 4 and form == "number" and target != "100"
+    if verb_counted:
+        head = key
+    if (generic or verb_counted) and (form == "number" or (form is None and found is not None) or made):
+        if people := t.people.ends(head):
             form, shown = "people", f"people noun {people}"
-        elif event := _tables(d).events.ends(head):
+        elif event := t.events.ends(head):
             form, shown = "events", f"event noun {event}"
-        elif found is None and form == "number":
+        elif (found is None or verb_counted) and form == "number":
             form, shown = "items", "a bare number counts what the name names"
         elif made:
-            form, shown = "items", "a verb of producing names an output counted"
+            form, shown = "items", "a verb of producing or an output noun names an output counted"
+    if generic and form == "events" and (output := t.outputs.ends(head)) and not t.events.ends(head):
+        form, shown = "items", f"output noun {output}: issues or copies are items"
     if form is not None:
         evidence.append(f"form {form}: {shown}")
     if found is not None and found[0].rank < 4 and form in COUNTABLE and form in d.form_measures:
@@ -492,6 +519,10 @@ def _read(name: str, target: str, project: str | None) -> tuple[Concept, int, in
     elif found is not None:
         measure, word, start, end = found
         evidence.insert(0, f"measure {measure.id}: {word}")
+        change = _change(d, target) if measure.rank == 1 and form == "qualitative" else None
+        if change is not None:  # a state named, a change stated (村容村貌 → 明显改善): the change (rules 30, 31)
+            measure = d.measures[change[0]]
+            evidence[0] = f"measure {measure.id} (target: {change[1]}; not {found[0].id}: {word})"
     else:
         start = end = len(key)
         stated = _phrase_measure(d, target) if target else None
@@ -503,7 +534,7 @@ def _read(name: str, target: str, project: str | None) -> tuple[Concept, int, in
             evidence.insert(0, f"measure {measure.id} (form)")
         else:
             return Concept(), start, end, key
-    family, roles = _family(d, measure, key, form)
+    family, roles = _family(d, measure, key, form, shown if form == "money_per_unit" else None)
     evidence += roles
     level2, chosen_by = d.families[family].level2_for(key)
     if chosen_by:
