@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..annotated import Example
 
 # what `indicatornlp train` chose by grouped CV on the shipped data (models/category.json): train(select=False) uses it
-DEFAULT_FEATURES = "char+words+target+concept"
+DEFAULT_FEATURES = "char+target+concept"
 DEFAULT_C = 5.0
 DEFAULT_CLASS_WEIGHT: str | None = "balanced"
 C_GRID = (5.0, 10.0, 20.0, 40.0)
