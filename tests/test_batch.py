@@ -32,6 +32,7 @@ from indicatornlp.batch import (
 )
 from indicatornlp.cli import cli
 from indicatornlp.tables import COLUMNS, header_lang, headers
+from workbooks import read_book
 
 readers = pytest.importorskip("indicatornlp.readers")
 if not hasattr(readers, "read_filings"):  # pragma: no cover - while the readers are being written
@@ -80,20 +81,10 @@ def _read_table(path: Path) -> list[dict[str, Any]]:
     return [dict(zip(COLUMNS[table], row, strict=True)) for row in rows]
 
 
-def _sheets(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True)
-    try:
-        return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
-    finally:
-        book.close()
-
-
 def _snapshot(out: Path) -> Any:
     """The content of a run's output, comparable across runs."""
     if out.suffix == ".xlsx":
-        return _sheets(out)
+        return read_book(out)
     return {table: path.read_bytes() for table, path in output_paths(out).items()}
 
 
@@ -146,7 +137,7 @@ def test_tag_to_file_writes_every_table(folder: Path, tmp_path: Path, suffix: st
     expected = tag_paths([folder], model=False)
     assert result.indicators == len(expected.rows) and result.filings == expected.filings
     if suffix == ".xlsx":
-        sheets = _sheets(out)  # Chinese by default: sheet names and headers (issue 12)
+        sheets = read_book(out)  # Chinese by default: sheet names and headers (issue 12)
         assert list(sheets) == ["指标", "审核意见", "汇总", "代码说明"]
         assert list(sheets["指标"][0]) == headers("indicators", "zh") and len(sheets["指标"]) == len(expected.rows) + 1
         assert len(sheets["审核意见"]) == len(expected.findings) + 1

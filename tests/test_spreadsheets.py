@@ -22,6 +22,7 @@ from indicatornlp.cli import cli
 from indicatornlp.errors import ResumeError
 from indicatornlp.messages import code_text
 from indicatornlp.rules import RULES
+from workbooks import read_book
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "filings" / "songjiang-jiguan-2023.txt"
@@ -55,16 +56,6 @@ def selfeval(tmp_path: Path) -> Path:
 def _csv(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle))
-
-
-def _book(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True)
-    try:
-        return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
-    finally:
-        book.close()
 
 
 def _run(command: str, inputs: Path, out: Path, *args: str) -> Any:
@@ -112,7 +103,7 @@ def test_workbook_sheets_and_headers_are_in_the_language_asked(
 ) -> None:
     out = tmp_path / "t.xlsx"
     _run(command, seed.parent / "in", out, "--lang", lang, *(["--no-model"] if command == "tag" else []))
-    book = _book(out)
+    book = read_book(out)
     assert list(book) == sheets
     assert name_header in book[sheets[0]][0]
     codes, legend = book[sheets[1]][0].index("代码" if lang == "zh" else "code"), book[sheets[3]]
