@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import warnings
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -19,10 +21,12 @@ from indicatornlp import (
     Indicator,
     MissingExtraError,
     Position,
+    Scorecard,
     audit,
     library,
     parse_target,
     read_filings,
+    score,
     tag,
 )
 from indicatornlp.cli import cli
@@ -53,7 +57,7 @@ def broken(folder: Path) -> Path:
 
 
 def test_the_folder_functions_are_at_the_top_level() -> None:
-    for name in ("tag", "audit", "library", "read_filings", "Filings", "Findings"):
+    for name in ("tag", "audit", "library", "score", "read_filings", "Filings", "Findings"):
         assert name in indicatornlp.__all__ and getattr(indicatornlp, name) is not None
 
 
@@ -95,10 +99,48 @@ def test_a_bad_file_is_a_failure_not_an_end(broken: Path) -> None:
     assert len(filings) == 12 and len(filings.failures) == 1
 
 
-@pytest.mark.parametrize("call", [audit, tag, read_filings, library], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("call", [audit, tag, read_filings, library, score], ids=lambda f: f.__name__)
 def test_a_folder_with_no_filing_is_a_clear_error(tmp_path: Path, call: object) -> None:
     with pytest.raises(FilingNotFoundError, match=r"\[E101\] .*: no filing found there"):
         call(tmp_path)  # type: ignore[operator]
+
+
+SELF_EVALUATION = FILINGS / "ziping-yanglao-2023.md"
+
+
+@pytest.mark.parametrize(
+    ("given", "cards", "not_scored"),
+    [
+        pytest.param(lambda d: d / SELF_EVALUATION.name, 1, 0, id="file"),
+        pytest.param(lambda d: d, 1, 3, id="folder-with-target-tables"),  # the 绩效目标表: S201, not an end
+        pytest.param(lambda d: str(d / "*.md"), 1, 1, id="glob"),
+        pytest.param(lambda d: [d / SELF_EVALUATION.name, d / JIGUAN.name], 1, 1, id="list"),
+    ],
+)
+def test_score_takes_files_folders_and_globs(folder: Path, given: object, cards: int, not_scored: int) -> None:
+    shutil.copy(SELF_EVALUATION, folder / SELF_EVALUATION.name)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        scores = score(given(folder))  # type: ignore[operator]
+    assert len(scores) == cards and len(scores.failures) == not_scored
+    assert all(f.code == "S201" for f in scores.failures) and len(said) == (1 if not_scored else 0)
+    assert [(card.total, card.grade) for card in scores] == [(Decimal("86.45"), "良")]
+    assert repr(scores) == f"Scores(1 filings scored (良 1); {not_scored} not scored)"
+
+
+def test_score_of_one_filing_is_its_scorecard_and_of_paths_the_tables_of_the_command(tmp_path: Path) -> None:
+    [filing] = read_filings(SELF_EVALUATION)
+    assert isinstance(score(filing), Scorecard) and score(filing).total == Decimal("86.45")
+    scores = score(SELF_EVALUATION)
+    summary = scores.to_dataframe()
+    assert list(summary["total"]) == [86.45] and str(summary["total"].dtype) == "Float64"
+    rows = scores.to_dataframe("scores")
+    assert len(rows) == 13 and {str(rows[c].dtype) for c in ("weight", "score", "filed_score")} == {"Float64"}
+    assert "<table" in scores._repr_html_() and "社区居家养老服务补贴" in scores._repr_html_()
+    written = scores.write(tmp_path / "scores.xlsx")
+    assert [p.name for p in written] == ["scores.xlsx"] and written[0].stat().st_size > 0
+    with pytest.raises(ValueError, match="no table 'rows'"):
+        scores.to_dataframe("rows")  # type: ignore[arg-type]
 
 
 def test_read_filings_takes_a_folder_and_a_glob(folder: Path) -> None:

@@ -8,7 +8,8 @@ Target('不低于90%' → ≥ 90 %)
 
 Over files, folders or globs, each with ``.to_dataframe()`` (pandas optional) and a table in a notebook:
 ``read_filings`` (the filings), ``tag`` (one row per indicator, the findings, one summary per filing),
-``audit`` (the reviewer's findings; given one ``Filing``: its findings) and ``library`` (the 指标库).
+``audit`` (the reviewer's findings; given one ``Filing``: its findings), ``library`` (the 指标库) and ``score``
+(the 自评表 scored; given one ``Filing``: its ``Scorecard``).
 """
 
 from __future__ import annotations
@@ -61,12 +62,11 @@ from .taxonomy import canonical_category
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import Normalizer, normalize
-    from .folders import library, tag
+    from .folders import library, score, tag
     from .linking import link
     from .model import Model, load_model, train
     from .readers import read_filings
     from .results import Filings, Findings
-    from .scoring import score
 
 # heavy modules (scikit-learn, jieba, readers) load on first use, never at import
 _LAZY = {
@@ -77,7 +77,7 @@ _LAZY = {
     "load_model": "model",
     "train": "model",
     "read_filings": "readers",
-    "score": "scoring",
+    "score": "folders",
     "tag": "folders",
     "Filings": "results",
     "Findings": "results",

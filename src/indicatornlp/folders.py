@@ -1,4 +1,4 @@
-"""The package's face for folders: ``tag``, ``audit`` and ``library`` over files, folders or globs.
+"""The package's face for folders: ``tag``, ``audit``, ``library`` and ``score`` over files, folders or globs.
 
 Each takes what the command line takes (a path, a folder read recursively, a glob such as ``"data/*.xlsx"``, or a
 list of them) and returns a result made for a notebook: ``.to_dataframe()`` (pandas, optional), a short ``repr``
@@ -11,9 +11,8 @@ Audit(3 filings from 1 files: 0 error, 12 warning, 3 info; 0 failed)
 >>> [(f.code, f.row, f.indicator, f.target) for f in result.findings if f.row][:2]
 [('A110', 3, '在党群中的影响力范围', '扩大'), ('A111', 4, '活动开展及时率', '及时')]
 
-``score`` (the 自评表 scores) joins them here: ``score(paths, …)`` returning a result of the same shape (a table
-with ``to_dataframe`` and ``_repr_html_``, made with ``results.frame`` and ``results.html_table``), named in
-``indicatornlp.__init__``'s ``_LAZY`` and ``__all__``.
+``score`` takes one ``Filing`` (its ``Scorecard``) or paths (a ``Scores``: every 自评表 under them scored, the
+files and 绩效目标表 that could not be, ``to_dataframe("scores" | "findings" | "summary")``).
 """
 
 from __future__ import annotations
@@ -27,13 +26,14 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
 from .audit import audit as audit_filing
 from .errors import FilingNotFoundError, OutputError
-from .records import Filing, Finding, Severity
+from .records import Filing, Finding, Scorecard, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     from .batch import ModelChoice, TagResult
     from .results import Findings
+    from .scoring import ScoringRules
 
-__all__ = ["Audit", "Library", "Paths", "Tagged", "audit", "library", "tag"]
+__all__ = ["Audit", "Library", "Paths", "Scores", "Tagged", "audit", "library", "score", "tag"]
 
 Paths: TypeAlias = "str | os.PathLike[str] | Iterable[str | os.PathLike[str]]"
 """A file, a folder, a glob, or several of them."""
@@ -51,10 +51,10 @@ def _paths(paths: Paths) -> list[str]:
     return files
 
 
-def _warn(failures: Sequence[Finding], files: int) -> None:
+def _warn(failures: Sequence[Finding], files: int, *, what: str = "read") -> None:
     if failures:
         names = ", ".join(str(f.source) for f in failures[:3]) + (" …" if len(failures) > 3 else "")
-        warnings.warn(f"{len(failures)} of {files} files could not be read ({names}): see .failures", stacklevel=3)
+        warnings.warn(f"{len(failures)} of {files} files could not be {what} ({names}): see .failures", stacklevel=3)
 
 
 def _severity_counts(findings: Iterable[Finding]) -> str:
@@ -288,6 +288,92 @@ def tag(
     )
     _warn(result.failures, len(files))
     return Tagged(result)
+
+
+# ---- score ---------------------------------------------------------------------------------------------------
+
+
+class Scores:
+    """What ``score`` gives over paths: each scored 自评表 (``cards``: its 1-based number in its file and its
+    ``Scorecard``), and the files or 绩效目标表 that could not be scored (``failures``: F001, F002, S201).
+
+    ``to_dataframe("scores" | "findings" | "summary")``: the tables ``score -o`` writes (weights and scores as
+    floats); ``write(path)``: those tables as ``.xlsx``, ``.csv``, ``.jsonl`` or an ``.html`` page.
+    """
+
+    def __init__(self, cards: Sequence[tuple[int, Scorecard]], failures: Iterable[Finding] = ()) -> None:
+        from .results import Findings
+
+        self.cards = list(cards)
+        self.failures = Findings(failures)
+
+    def __iter__(self) -> Iterator[Scorecard]:
+        return (card for _, card in self.cards)
+
+    def __len__(self) -> int:
+        return len(self.cards)
+
+    def to_dataframe(
+        self, table: Literal["scores", "findings", "summary"] = "summary", *, lang: str | None = None
+    ) -> Any:
+        """One of the three tables of ``score -o`` as a DataFrame (``lang``: the findings' messages)."""
+        from .results import frame
+        from .scoring import TABLES, finding_rows, score_rows, summary_rows
+
+        if table not in TABLES:
+            raise ValueError(f"no table {table!r}: use one of {', '.join(TABLES)}")
+        rows = {
+            "scores": lambda: score_rows(self.cards),
+            "findings": lambda: finding_rows(self.cards, self.failures, lang=lang),
+            "summary": lambda: summary_rows(self.cards, self.failures),
+        }[table]()
+        return frame(rows, TABLES[table])
+
+    def write(self, path: str | os.PathLike[str], *, lang: str | None = None, raw: bool = False) -> tuple[Path, ...]:
+        """Write the tables (or the page) as ``score -o path`` does; returns the files written."""
+        from .scoring import write_scores
+
+        return write_scores(self.cards, path, failures=self.failures, lang=lang, raw=raw)
+
+    def __repr__(self) -> str:
+        graded = collections.Counter(card.grade or "—" for card in self)
+        grades = ", ".join(f"{grade} {n}" for grade, n in sorted(graded.items()))
+        return f"Scores({len(self.cards)} filings scored ({grades}); {len(self.failures)} not scored)"
+
+    def _repr_html_(self) -> str:
+        from .results import html_table
+        from .scoring import summary_rows
+
+        columns = ["source", "filing", "project", "total", "possible", "grade", "filed_total", "status"]
+        return html_table(summary_rows(self.cards, self.failures), columns, caption=repr(self))
+
+
+@overload
+def score(filing: Filing, *, rules: ScoringRules | None = None) -> Scorecard: ...
+@overload
+def score(filing: Paths, *, rules: ScoringRules | None = None) -> Scores: ...
+def score(filing: Filing | Paths, *, rules: ScoringRules | None = None) -> Scorecard | Scores:
+    """Score a 自评表 ``Filing`` (its ``Scorecard``), or every filing under files, folders or globs (``Scores``).
+
+    ``rules``: ``scoring.load_rules(path)`` for a bureau's own variant.  One filing with nothing to score (a
+    绩效目标表) raises ``NothingToScoreError``; over paths it is one of the ``failures`` (S201), like a file that
+    cannot be read (F001), and a warning names them.
+
+    >>> scores = score("data/filings/ziping-yanglao-2023.md")
+    >>> scores
+    Scores(1 filings scored (良 1); 0 not scored)
+    >>> [(card.total, card.grade) for card in scores]
+    [(Decimal('86.45'), '良')]
+    """
+    from .scoring import score as score_filing
+    from .scoring import score_paths
+
+    if isinstance(filing, Filing):
+        return score_filing(filing, rules=rules)
+    files = _paths(filing)
+    result = score_paths(files, rules=rules)
+    _warn(result.failures, len(files), what="scored")
+    return Scores(result.cards, result.failures)
 
 
 # ---- library -------------------------------------------------------------------------------------------------

@@ -30,13 +30,16 @@ __all__ = ["BOOLEANS", "DATES", "FLOATS", "INTEGERS", "Filings", "Findings", "fr
 
 FLOATS = frozenset(
     {"value", "upper", "confidence", "funds_total", "funds_fiscal", "median", "min", "max", "score", "name_score"}
+    | {"weight", "ratio", "filed_score", "total", "possible", "percent", "filed_total", "budget_rate"}
 )
 """Columns read as floats (exact decimals in ``to_dict``: ``"0.5"``; here numbers a spreadsheet can sum)."""
 DATES = frozenset({"date", "start", "end", "file_mtime"})
 """Columns read as datetimes."""
 BOOLEANS = frozenset({"legacy", "mismatch", "same_level2", "unit_agrees"})
 """Columns read as (nullable) booleans."""
-INTEGERS = frozenset({"year", "row", "filing", "indicators", "filings", "errors", "warnings", "infos", "file_size"})
+INTEGERS = frozenset(
+    {"year", "row", "filing", "indicators", "filings", "errors", "warnings", "infos", "file_size", "scored"}
+)
 """Columns read as (nullable) integers."""
 
 _SHOWN = 20

@@ -28,19 +28,23 @@ from ._card import filed_cells, score
 from ._files import ScoredFiles, score_paths
 from ._judge import Judgement, judge
 from ._rules import Band, ScoringRules, default_rules, load_rules
-from ._write import render_scores_html, write_scores
+from ._write import TABLES, finding_rows, render_scores_html, score_rows, summary_rows, write_scores
 
 __all__ = [
+    "TABLES",
     "Band",
     "Judgement",
     "ScoredFiles",
     "ScoringRules",
     "default_rules",
     "filed_cells",
+    "finding_rows",
     "judge",
     "load_rules",
     "render_scores_html",
     "score",
     "score_paths",
+    "score_rows",
+    "summary_rows",
     "write_scores",
 ]
