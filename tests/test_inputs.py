@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import indicatornlp
 from indicatornlp import Indicator, InputError, Normalizer, Position, link, load_model, normalize
 from indicatornlp.inputs import Item, read_input
 
@@ -82,3 +83,47 @@ def test_a_position_and_an_indicator_keep_where_they_come_from() -> None:
 def test_an_error_names_the_item() -> None:
     with pytest.raises(InputError, match=r"\[E010\] item 3: cannot link a float"):
         read_input(1.5, position=3, action="link")
+
+
+# ---- paths: what the folder functions and train take ----------------------------------------------------------
+
+PATH_TAKERS: dict[str, Callable[[Any], Any]] = {
+    "tag": lambda x: indicatornlp.tag(x, model=False),
+    "audit": lambda x: indicatornlp.audit(x, model=False),
+    "score": indicatornlp.score,
+    "library": indicatornlp.library,
+    "read_filings": indicatornlp.read_filings,
+}
+
+
+@pytest.mark.parametrize("entry", PATH_TAKERS)
+@pytest.mark.parametrize(
+    ("given", "match"),
+    [
+        pytest.param(3, r"takes a path.*, not int", id="int"),
+        pytest.param(None, r"takes a path.*, not NoneType", id="none"),
+        pytest.param(b"data/filings", r"takes a path.*, not bytes", id="bytes"),
+        pytest.param({"name": "x"}, r"takes a path.*, not dict", id="mapping"),
+    ],
+)
+def test_what_is_no_path_is_named(entry: str, given: object, match: str) -> None:
+    with pytest.raises(InputError, match=rf"\[E010\] {entry}\(\): {match}"):
+        PATH_TAKERS[entry](given)
+
+
+def test_a_list_item_that_is_no_path_is_named() -> None:
+    with pytest.raises(InputError, match=r"\[E010\] tag\(\): item 2 is a int, not a path"):
+        indicatornlp.tag(["data/filings", 3], model=False)
+
+
+@pytest.mark.parametrize(
+    ("given", "match"),
+    [
+        pytest.param(3, r"train\(\): takes annotated rows .*, not int", id="int"),
+        pytest.param({"name": "x"}, r"train\(\): takes annotated rows .*, not dict", id="mapping"),
+        pytest.param(["群众满意度"], r"train\(\) example 0: is a str, not an Example", id="a-name"),
+    ],
+)
+def test_train_names_what_it_cannot_learn_from(given: object, match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        indicatornlp.train(given, folds=0)  # type: ignore[arg-type]

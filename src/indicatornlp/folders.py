@@ -39,11 +39,13 @@ Paths: TypeAlias = "str | os.PathLike[str] | Iterable[str | os.PathLike[str]]"
 """A file, a folder, a glob, or several of them."""
 
 
-def _paths(paths: Paths) -> list[str]:
-    """The given paths as a list, globs expanded; ``FilingNotFoundError`` when none names a file."""
+def _paths(paths: Paths, action: str) -> list[str]:
+    """The given paths as a list, globs expanded; ``FilingNotFoundError`` when none names a file, ``InputError``
+    when what was given is no path."""
+    from .inputs import read_paths
     from .readers import expand, walk
 
-    given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    given = read_paths(paths, action=action)
     files = list(walk(expand(given)).files)
     if not files:
         shown = ", ".join(os.fspath(p) for p in given) or "(no path)"
@@ -185,7 +187,7 @@ def audit_paths(paths: Paths, *, model: ModelChoice = None, warn: bool = True) -
     """
     from .batch import audit_paths as run
 
-    files = _paths(paths)
+    files = _paths(paths, "audit")
     audited, failures = run(files, model=model)
     if warn:
         _warn(failures, len(files))
@@ -282,7 +284,7 @@ def tag(
     """
     from .batch import tag_paths
 
-    files = _paths(paths)
+    files = _paths(paths, "tag")
     result = tag_paths(
         files, jobs=jobs, backend=backend, scheduler=scheduler, model=model, progress=progress, lang=lang
     )
@@ -370,7 +372,7 @@ def score(filing: Filing | Paths, *, rules: ScoringRules | None = None) -> Score
 
     if isinstance(filing, Filing):
         return score_filing(filing, rules=rules)
-    files = _paths(filing)
+    files = _paths(filing, "score")
     result = score_paths(files, rules=rules)
     _warn(result.failures, len(files), what="scored")
     return Scores(result.cards, result.failures)
@@ -449,7 +451,14 @@ def library(
     from .linking import DEFAULT_THRESHOLD, build_library
 
     if (paths is None) == (indicators is None):
-        raise TypeError("library() takes paths or indicators=, one of the two")
+        from .errors import InputError
+
+        given = "both" if paths is not None else "NoneType"
+        raise InputError(
+            "library()",
+            f"takes a path or a list of paths or indicators= (one of them), not {given}",
+            hint='e.g. library("data")',
+        )
     failures: list[Finding] = []
     files = 0
     if paths is not None:
@@ -478,10 +487,11 @@ def read_tables(paths: Paths) -> tuple[list[dict[str, Any]], list[Finding], int]
     """The indicators of every filing and indicator table (.csv, .jsonl) under ``paths``, the files that could
     not be read (``F001``), and how many files there were."""
     from .errors import IndicatorNLPError
+    from .inputs import read_paths
     from .readers import expand, walk
     from .readers.rows import read_indicators
 
-    given = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    given = read_paths(paths, action="library")
     files = walk(expand(given), tables=True).files
     if not files:
         shown = ", ".join(os.fspath(p) for p in given)

@@ -22,14 +22,15 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from .errors import InputError
 from .records import Normalized, Position, Target
 from .targets import split_indicator
 
-__all__ = ["FIELDS", "Item", "field_value", "read_input"]
+__all__ = ["FIELDS", "Item", "field_value", "read_input", "read_paths"]
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "name": ("name", "三级指标", "指标名称", "三级指标名称", "l3"),
@@ -188,3 +189,26 @@ def read_input(
         record=record,
         project=project,
     )
+
+
+def read_paths(value: object, *, action: str, many: bool = True) -> list[str | os.PathLike[str]]:
+    """The paths a caller gave to ``action``: one path, or (``many``) an iterable of them; anything else is an
+    ``InputError`` saying what was given.
+
+    >>> read_paths("data/filings", action="tag")
+    ['data/filings']
+    >>> read_paths(3, action="tag")
+    Traceback (most recent call last):
+    indicatornlp.errors.InputError: [E010] tag(): takes a path or a list of paths, not int — ...
+    """
+    hint = f'e.g. {action}("data/filings") or {action}("data/*.xlsx")'
+    if isinstance(value, str | os.PathLike):
+        return [value]
+    if many and isinstance(value, Iterable) and not isinstance(value, bytes | bytearray | Mapping):
+        given = list(value)
+        for i, path in enumerate(given, 1):
+            if not isinstance(path, str | os.PathLike):
+                raise InputError(f"{action}()", f"item {i} is a {type(path).__name__}, not a path", hint=hint)
+        return given
+    wanted = "a path or a list of paths" if many else "a path"
+    raise InputError(f"{action}()", f"takes {wanted}, not {type(value).__name__}", hint=hint)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..concepts import tag_concept
-from ..errors import AnnotationError
+from ..errors import AnnotationError, InputError
 from ..inputs import read_input
 from ..taxonomy import canonical_category, default_taxonomy
 from .features import clean_name
@@ -45,10 +46,27 @@ class _Labelled:
 
 
 def _labelled(
-    examples: Iterable[Example | Mapping[str, Any]], weights: Sequence[float] | None = None
+    examples: Iterable[Example | Mapping[str, Any]] | str | os.PathLike[str], weights: Sequence[float] | None = None
 ) -> list[_Labelled]:
+    from ..annotated import Example, read_annotated
+
     taxonomy = default_taxonomy()
+    if isinstance(examples, str | os.PathLike):  # a rows file or a folder of them (data/annotated/train)
+        examples = read_annotated(os.fspath(examples))
+    elif not isinstance(examples, Iterable) or isinstance(examples, Mapping | bytes):
+        raise InputError(
+            "train()",
+            f"takes annotated rows (a .jsonl path, Example records or mappings), not {type(examples).__name__}",
+            hint='e.g. train("data/annotated/train") or train([{"name": …, "level2": …}, …])',
+        )
     examples = list(examples)
+    for i, example in enumerate(examples):
+        if not isinstance(example, Mapping | Example):
+            raise InputError(
+                f"train() example {i}",
+                f"is a {type(example).__name__}, not an Example or a mapping with name, target, level1, level2",
+                hint="read rows with indicatornlp.annotated.read_annotated, or give mappings",
+            )
     if weights is not None and len(weights) != len(examples):
         raise ValueError(f"{len(weights)} sample weights for {len(examples)} examples")
     out = []

@@ -18,6 +18,7 @@ and writes the card: versions, taxonomy version, data hashes, the comparison, th
 from __future__ import annotations
 
 import datetime
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -359,7 +360,7 @@ def _repeated(
 
 
 def train(
-    examples: Iterable[Example | Mapping[str, Any]],
+    examples: Iterable[Example | Mapping[str, Any]] | str | os.PathLike[str],
     *,
     features: str = DEFAULT_FEATURES,
     c: float = DEFAULT_C,
@@ -374,7 +375,8 @@ def train(
     sample_weight: Sequence[float] | None = None,
     sources: Sequence[Mapping[str, Any]] | None = None,
 ) -> Model:
-    """Fit the classifier on labelled examples (``Example`` records, or mappings with name/target/level1/level2).
+    """Fit the classifier on labelled examples (``Example`` records, mappings with name/target/level1/level2, or a
+    path to annotated rows: a ``.jsonl`` file or a folder of them, read by ``annotated.read_annotated``).
 
     ``select``: choose features and parameters by grouped CV (``compare``) instead of taking ``features``, ``c``,
     ``class_weight``.  ``folds``: grouped-CV folds for the card's CV scores and the calibration (0: neither; the

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import cast
 
 from ..errors import CorruptFilingError, EmptyFilingError, FilingFormatError, FilingNotFoundError, NoIndicatorTableError
+from ..inputs import read_paths
 from ..records import Filing
 from ..results import Filings
 from ._binary import Limits, applied, check_file, decode_text, limits_in_force, read_file, stat_file
@@ -129,7 +130,7 @@ def read_filings(path: str | os.PathLike[str], *, format: str | None = None, lim
     >>> len(filings), filings.failures
     (4, ())
     """
-    where = os.fspath(path)
+    where = os.fspath(read_paths(path, action="read_filings", many=False)[0])
     with applied(limits):
         if os.path.isdir(where) or (not os.path.exists(where) and _GLOB.search(where)):
             return _read_many(where, format)
