@@ -451,6 +451,26 @@ def test_nothing_to_read_is_exit_2_and_no_output(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no such file" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["tag", "--no-model", "-o", "out.xlsx"], id="tag"),
+        pytest.param(["audit", "--no-model", "-o", "out.html"], id="audit"),
+        pytest.param(["library", "-o", "out.csv"], id="library"),
+        pytest.param(["link", "-o", "out.csv"], id="link"),
+        pytest.param(["score", "-o", "out.csv"], id="score"),
+        pytest.param(["annotate", "-o", "out.jsonl"], id="annotate"),
+    ],
+)
+def test_every_command_given_nothing_to_read_says_so_and_writes_nothing(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    out = tmp_path / command[-1]
+    for given in (tmp_path / "empty", tmp_path / "missing"):
+        result = CliRunner().invoke(cli, [command[0], str(given), *command[1:-1], str(out)])
+        assert result.exit_code == 2 and "[E111]" in result.stderr, result.output
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # no output, no temporary
+
+
 def test_a_second_writer_is_refused_and_stale_temporaries_removed(folder: Path, tmp_path: Path) -> None:
     from indicatornlp.atomic import OutputLock
     from indicatornlp.errors import OutputLockedError

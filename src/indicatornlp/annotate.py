@@ -40,7 +40,7 @@ from .annotated import Example, journal_path, read_annotated
 from .api import normalize_filings
 from .atomic import AtomicFiles, OutputLock, sync_folder
 from .errors import IndicatorNLPError, ModelError, OutputError
-from .readers import walk
+from .isolation import checked_walk
 from .records import Filing, Finding, Normalized, Severity
 from .taxonomy import default_taxonomy
 
@@ -232,7 +232,7 @@ def _stems(
     paths: Iterable[str | os.PathLike[str]], base: str | os.PathLike[str]
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """(file, id stem: its path relative to ``base``) for every file under the paths, and what the walk left out."""
-    found = walk(paths)
+    found = checked_walk(paths)  # nothing to read (missing paths, no filing): E111 before anything is written
     anchor = Path(base).resolve()
     return [(f, Path(os.path.relpath(Path(f).resolve(), anchor)).as_posix()) for f in found.files], list(
         found.not_filings

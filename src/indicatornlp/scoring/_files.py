@@ -13,7 +13,8 @@ import os
 from collections.abc import Iterable
 
 from ..errors import IndicatorNLPError, NothingToScoreError, unexpected_message
-from ..readers import Walk, read_filings, walk
+from ..isolation import checked_walk
+from ..readers import Walk, read_filings
 from ..records import Finding, Scorecard, Severity
 from ._card import score
 from ._rules import ScoringRules
@@ -34,8 +35,12 @@ class ScoredFiles:
 
 
 def score_paths(paths: Iterable[str | os.PathLike[str]], *, rules: ScoringRules | None = None) -> ScoredFiles:
-    """Read and score every filing under ``paths`` (files or folders); never raises for one bad file."""
-    found = walk(paths)
+    """Read and score every filing under ``paths`` (files or folders); never raises for one bad file.
+
+    Nothing to read at all (only missing paths, or no filing) raises ``NothingToReadError`` (E111) before anything
+    is read or written.
+    """
+    found = checked_walk(paths)
     cards: list[tuple[int, Scorecard]] = []
     failures: list[Finding] = []
     for path in found.files:
