@@ -17,6 +17,7 @@ from indicatornlp.concepts import (
     SEPARATOR,
     concept_features,
     concept_name,
+    concept_qualifiers,
     default_dictionary,
     load_dictionary,
     object_phrase,
@@ -47,9 +48,8 @@ TAGGED = [
     pytest.param("群众满意度", "≥95%", None, "satisfaction.public", None, "服务对象满意度指标", id="public"),
     pytest.param("满意程度", "≥80%", None, "satisfaction.public", None, "服务对象满意度指标", id="issue-13-满意程度"),
     pytest.param("工程验收合格率", "100%", None, "pass_rate.works", None, "质量指标", id="case-2-acceptance"),
-    pytest.param(
-        "培训考核合格率", "≥90%", None, "pass_rate.trainees", "pass_rate.trainees.training", "质量指标", id="trainees"
-    ),
+    # rule 23: trainee pass rates split by the trainee group the name names, so training makes no concept id for them
+    pytest.param("培训考核合格率", "≥90%", None, "pass_rate.trainees", None, "质量指标", id="rule-23-trainees"),
     pytest.param("项目完成时间", "2023年底", None, "schedule.completion", None, "时效指标", id="case-3-date"),
     pytest.param("项目实施期", "1年", None, "schedule.completion", None, "时效指标", id="case-3-period"),
     pytest.param("项目总成本", "≤90万元", None, "cost.total", None, "经济成本指标", id="case-4-total"),
@@ -212,6 +212,68 @@ def test_the_evidence_names_the_words_and_the_target_form() -> None:
     assert "object subsidy: 补助" in c.evidence
 
 
+# concept level (CONCEPTS.md case 5, rules 23, 32, 33-35, 43): invented rows → concept id (None: the names compare)
+CONCEPT_LEVEL = [
+    pytest.param(
+        "补助资格合规性", "合规", None, "compliance.state.eligibility", id="rule-32-eligibility-is-no-spending"
+    ),
+    pytest.param("经费支出合规性", "合规", None, "compliance.state.funds_use", id="rule-32-spending"),
+    pytest.param("收入预算执行率", "100%", None, "completion_rate.budget.revenue_budget", id="rule-43-revenue-budget"),
+    pytest.param(
+        "支出预算执行率", "100%", None, "completion_rate.budget.project_payment", id="rule-43-spending-budget"
+    ),
+    pytest.param("教师培训覆盖率", "100%", None, None, id="rule-23-coverage-by-trainee-group"),
+    pytest.param("学员结业考试通过率", "≥95%", None, None, id="rule-23-pass-rate-by-trainee-group"),
+    pytest.param("举办农民技能培训班次", "5期", None, "count.events.training", id="rule-23-sessions-one-concept"),
+]
+
+
+@pytest.mark.parametrize(("name", "target", "project", "concept"), CONCEPT_LEVEL)
+def test_concept_level(name: str, target: str, project: str | None, concept: str | None) -> None:
+    assert tag_concept(name, target, project).concept == concept, tag_concept(name, target, project).evidence
+
+
+# what a row is compared by (object_phrase): who answers a satisfaction is never its object (rules 33, 35); a generic
+# row takes the project's class, else the rest of the project's title (rules 4, 34)
+PHRASES = [
+    pytest.param("研究生满意度", "≥90%", "某高校科研能力提升", "research", id="rule-33-students-answer"),
+    pytest.param("科研人员满意度", "≥90%", None, "", id="rule-35-staff-answer-nothing-known"),
+    pytest.param(
+        "临床人员满意度", "≥90%", "2021年度医院信息系统运维经费", "information_systems", id="rule-35-project-class"
+    ),
+    pytest.param("受益对象满意度", "≥95%", "2022年度辅警人员经费", "@辅警人员", id="rule-34-no-class-the-title"),
+    pytest.param("服务对象满意度", "≥95%", "委托业务项目绩效目标表", "@委托业务", id="rule-34-fillers-go"),
+    pytest.param("项目总成本", "≤90万元", "2020年度委托业务项目", "@委托业务", id="rule-4-placeholder-the-title"),
+    pytest.param("项目总成本", "≤90万元", None, "", id="rule-4-nothing-known"),
+]
+
+
+@pytest.mark.parametrize(("name", "target", "project", "phrase"), PHRASES)
+def test_object_phrase(name: str, target: str, project: str | None, phrase: str) -> None:
+    assert object_phrase(name, target, project) == phrase
+
+
+# itemised siblings (CONCEPTS.md case 5): the values of the sets that tell them apart; the longest word wins
+QUALIFIERS = [
+    pytest.param("省级精品课程数量", ("level=provincial",), id="level"),
+    pytest.param("国家级教学成果奖", ("level=national",), id="level-national"),
+    pytest.param("培养省级及以上高层次人才数量", ("level=provincial",), id="level-and-above"),
+    pytest.param("国际专利申请", ("scope=foreign",), id="scope-foreign"),
+    pytest.param("境内专利申请数", ("scope=domestic",), id="scope-domestic"),
+    pytest.param("副主编教材", ("editorship=deputy",), id="editorship-longest-word"),
+    pytest.param("参编专著", ("editorship=contributor",), id="editorship"),
+    pytest.param("培养博士后", ("degree=postdoc",), id="degree-longest-word"),
+    pytest.param("处级干部体检费", ("rank=division",), id="rank"),
+    pytest.param("国家级和省级竞赛获奖", ("level=national+provincial",), id="two-values"),
+    pytest.param("培训人次", (), id="none"),
+]
+
+
+@pytest.mark.parametrize(("name", "want"), QUALIFIERS)
+def test_qualifiers(name: str, want: tuple[str, ...]) -> None:
+    assert concept_qualifiers(name) == want
+
+
 def test_the_project_gives_a_placeholder_name_its_object() -> None:
     c = tag_concept("项目总成本", "≤60万元", "某某桥梁维修工程")
     assert (c.family, c.object) == ("cost.total", "bridges")
@@ -334,6 +396,12 @@ def _shipped_text() -> str:
             'improved = ["改善"',
             r"\[change\]: unknown measure 'improved'",
             id="unknown-measure-of-a-change",
+        ),
+        pytest.param(
+            'words = ["主编"]',
+            'words = ["主编", "参编"]',
+            r"\[\[qualifier\]\] \d+: the qualifier word '参编' is 'editorship=chief' too",
+            id="qualifier-word-twice",
         ),
     ],
 )

@@ -177,7 +177,41 @@ APART = [
     pytest.param("培训人次", "宣传活动参与人次", id="concepts-trained-vs-attending"),
     pytest.param("新建道路(公里)", "新建护坡工程(处)", id="concepts-case-8-length-vs-items"),
     pytest.param("奖补资金兑付率", "奖补资金当年兑付率", id="concepts-rule-42"),
+    # itemised siblings (case 5): different values of one qualifier set never link, whatever else the names share
+    pytest.param("省级教学成果奖 2项", "国家级教学成果奖 1项", id="case-5-level"),
+    pytest.param("主编专著", "参编专著", id="case-5-editorship"),
+    pytest.param("培养硕士", "培养博士", id="case-5-degree"),
+    pytest.param("国内专利申请", "国际专利申请", id="case-5-scope"),
+    pytest.param("收入预算执行率 100%", "支出预算执行率 100%", id="rule-43-revenue-vs-spending-budget"),
+    pytest.param("补助资格合规性 合规", "补助资金使用合规性 合规", id="rule-32-eligibility-vs-spending"),
 ]
+
+# a generic satisfaction or a placeholder name rates the project (rules 4, 34): the rows of one project link, the rows
+# of two projects that no object class names do not; two projects of one class do (the class is the object)
+BY_PROJECT = [
+    pytest.param(
+        [("群众满意度", "某县辅警人员经费"), ("服务对象满意度", "某县辅警人员经费")], True, id="rule-34-one-project"
+    ),
+    pytest.param(
+        [("受益对象满意度", "2022年度辅警人员经费"), ("受益对象满意度", "2019年度委托业务项目")],
+        False,
+        id="rule-34-two-projects",
+    ),
+    pytest.param(
+        [("沿线村民满意度", "甲县危桥加固项目"), ("群众满意度", "乙镇桥梁维修项目")], True, id="rule-34-one-class"
+    ),
+    pytest.param(
+        [("项目总成本", "2020年度委托业务项目"), ("项目成本", "安全隐患维修")], False, id="rule-4-two-projects"
+    ),
+    pytest.param([("项目总成本", "甲县危桥加固项目"), ("项目总成本", "乙镇桥梁维修项目")], True, id="rule-4-one-class"),
+]
+
+
+@pytest.mark.parametrize(("rows", "together"), BY_PROJECT)
+def test_a_generic_row_takes_the_project(rows: list[tuple[str, str]], together: bool) -> None:
+    target = "≤90万元" if "成本" in rows[0][0] else "≥95%"
+    linkage = link([{"name": name, "target": target, "project": project} for name, project in rows])
+    assert _together(linkage, 0, 1) is together
 
 
 @pytest.mark.parametrize("names", SAME_FAMILY)
@@ -457,8 +491,8 @@ TAG_HEADER += ["level2", "predicted_level2"]
 def _write_tag_csv(path: Path) -> None:
     m, s = "满意度指标", "服务对象满意度指标"
     rows = [
-        ["x.pdf", "1", "P", "1", m, s, "群众满意度", "≥95%", m, s, ""],
-        ["x.pdf", "2", "Q", "1", m, s, "服务对象满意度", "≥60%", m, s, ""],
+        ["x.pdf", "1", "甲县村道硬化工程", "1", m, s, "群众满意度", "≥95%", m, s, ""],
+        ["x.pdf", "2", "乙县道路维修项目", "1", m, s, "服务对象满意度", "≥60%", m, s, ""],
         ["y.pdf", "1", "R", "1", m, "", "参训者满意度", "≥95%", "", "", s],
         ["y.pdf", "1", "R", "2", "产出指标", "数量指标", "培训人次", "≥100人次", "产出指标", "数量指标", ""],
     ]

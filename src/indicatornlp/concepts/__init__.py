@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ._dictionary import Dictionary, Family, Measure, ObjectClass, default_dictionary, load_dictionary
-from ._tagger import concept_name, measure_and_family, object_phrase, tag_concept, target_form
+from ._tagger import concept_name, concept_qualifiers, measure_and_family, object_phrase, tag_concept, target_form
 
 __all__ = [
     "SEPARATOR",
@@ -26,6 +26,7 @@ __all__ = [
     "ObjectClass",
     "concept_features",
     "concept_name",
+    "concept_qualifiers",
     "default_dictionary",
     "load_dictionary",
     "measure_and_family",

@@ -25,7 +25,17 @@ from typing import Any
 from ..errors import DataFileError
 from ..taxonomy import default_taxonomy
 
-__all__ = ["Dictionary", "Family", "Measure", "ObjectClass", "Phrase", "Role", "RoleSet", "default_dictionary"]
+__all__ = [
+    "Dictionary",
+    "Family",
+    "Measure",
+    "ObjectClass",
+    "Phrase",
+    "Qualifier",
+    "Role",
+    "RoleSet",
+    "default_dictionary",
+]
 
 UNIT_FORMS: tuple[str, ...] = ("rate", "people", "events", "items", "incidents", "length", "area", "volume")
 UNIT_FORMS += ("weight", "money", "duration", "workload", "frequency")
@@ -146,6 +156,15 @@ class ObjectClass:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Qualifier:
+    """Words that give one value of a set that tells itemised siblings apart (``level``: 省级 is ``provincial``)."""
+
+    set: str
+    value: str
+    words: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Phrase:
     """Target wording that states a measure (``11月底前到位`` → timeliness)."""
 
@@ -185,6 +204,10 @@ class Dictionary:
     change: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     """Measure of a change (improvement, reduction) → its words: a target holding one turns a weak state noun
     (rank 1) into that measure."""
+    qualifiers: tuple[Qualifier, ...] = ()
+    """What tells itemised siblings apart (CONCEPTS.md case 5): different values of one set are never one concept."""
+    project_fillers: tuple[str, ...] = ()
+    """Words of a project's title that name no object (专项, 绩效, 目标表)."""
     source: str = _FILE
 
     def expand(self, template: str) -> set[str]:
@@ -349,6 +372,19 @@ def _objects(entries: Any, where: str, families: Mapping[str, Family]) -> tuple[
     return tuple(out)
 
 
+def _qualifiers(entries: Any, where: str) -> tuple[Qualifier, ...]:
+    out = []
+    owner: dict[str, str] = {}
+    for k, entry in enumerate(entries or []):
+        here = f"{where} [[qualifier]] {k + 1}"
+        name, value = _text(entry, "set", here), _text(entry, "value", here)
+        for word in _strings(entry.get("words"), here):
+            if owner.setdefault(word, f"{name}={value}") != f"{name}={value}":
+                raise DataFileError(here, f"the qualifier word {word!r} is {owner[word]!r} too", hint="keep it once")
+        out.append(Qualifier(name, value, _strings(entry.get("words"), here)))
+    return tuple(out)
+
+
 def _phrases(entries: Any, where: str, measures: Mapping[str, Measure]) -> tuple[Phrase, ...]:
     out = []
     for k, entry in enumerate(entries or []):
@@ -415,6 +451,8 @@ def load_dictionary(path: str | Path | None = None) -> Dictionary:
         ),
         form_measures=dict(data.get("form_measures", {})),
         change={str(m): _strings(words, f"{where} [change] {m}") for m, words in data.get("change", {}).items()},
+        qualifiers=_qualifiers(data.get("qualifier"), where),
+        project_fillers=_strings(data.get("project_fillers", []), f"{where} project_fillers", empty=True),
         source=where,
     )
     for m in measures.values():

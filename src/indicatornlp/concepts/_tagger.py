@@ -27,7 +27,7 @@ from ..targets import parse_target
 from ..text import STRIP_PASSES, bounded_cache, normalize_text, strip_decoration
 from ._dictionary import COUNTABLE, Dictionary, Measure, default_dictionary, gap_pattern
 
-__all__ = ["concept_name", "object_phrase", "tag_concept", "target_form"]
+__all__ = ["concept_name", "concept_qualifiers", "object_phrase", "tag_concept", "target_form"]
 
 _DECORATION = re.compile(r"^(?:指标\s*\d+\s*[:：.．、]?\s*|【[^】]{0,6}】|[★☆▲△●○◆◇■□※*#＊\-—·•]+|其中[:：]?)")
 _EDGES = " \t:：;；,，。、等"  # and a trailing 等 (etc.): 开展…重要活动等 counts 活动
@@ -114,6 +114,11 @@ class _Tables:
     questions: re.Pattern[str] | None
     phrases: tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...], frozenset[str], frozenset[str]], ...]
     """(measure, its words with their patterns, labels, kinds) of each target phrase, in file order."""
+    qualifiers: _Scanner
+    qualifier_of: dict[str, tuple[str, str]]
+    """Word → (set, value) of the qualifiers that tell itemised siblings apart."""
+    fillers: re.Pattern[str]
+    """The words of a project's title that name no object (project_fillers and placeholders), years and numbers."""
 
 
 @cache
@@ -157,6 +162,9 @@ def _tables(d: Dictionary) -> _Tables:
         phrases=tuple(
             (p.measure, tuple((w, re.compile(gap_pattern([w]))) for w in p.words), p.labels, p.kinds) for p in d.phrases
         ),
+        qualifiers=_Scanner.of(w for q in d.qualifiers for w in q.words),
+        qualifier_of={w: (q.set, q.value) for q in d.qualifiers for w in q.words},
+        fillers=re.compile("|".join([r"\d+年度?", r"\d+", gap_pattern((*d.project_fillers, *d.placeholders))])),
     )
 
 
@@ -417,7 +425,7 @@ def object_phrase(name: str, target: str = "", project: str | None = None) -> st
     rated = (concept.family or "").startswith(("satisfaction.", "state.perception"))
     counted = (concept.family or "").startswith("count.people.")  # 培训学员人次 counts the trained, as 培训人次
     if rated:  # what is rated, not who answers (rule 33): the object class named, else the project's (rule 34)
-        return concept.object or ""
+        return concept.object or _project_object(project)
     for begin, finish, word in reversed(t.objects.forward(rest)):
         _, respondent, placeholder = t.object_of[word]
         if placeholder or ((rated or counted) and respondent):
@@ -427,9 +435,42 @@ def object_phrase(name: str, target: str = "", project: str | None = None) -> st
         for begin, finish, _ in reversed(t.people_anywhere.forward(rest)):
             rest = rest[:begin] + " " + rest[finish:]
     phrase = "".join(ch for ch in rest if ch.isalnum())
-    if not phrase and concept.object:  # a placeholder name (项目总成本): the project's object class (rule 4)
-        return "@" + concept.object
+    if not phrase:  # a placeholder name (项目总成本): the project's object class (rule 4), else its title
+        return "@" + concept.object if concept.object else _project_object(project)
     return phrase
+
+
+@bounded_cache(1 << 14)
+def _project_object(project: str | None) -> str:
+    """What a project's title names when no object class does: the title without years, numbers, punctuation and
+    the words that name nothing (``project_fillers``, placeholders), after ``@`` (``""``: no project, nothing known).
+
+    >>> _project_object("2019年度辅警人员经费"), _project_object("委托业务项目"), _project_object(None)
+    ('@辅警人员', '@委托业务', '')
+    """
+    if not project:
+        return ""
+    rest = _tables(default_dictionary()).fillers.sub(" ", normalize_text(project))
+    core = "".join(ch for ch in rest if ch.isalnum())
+    return "@" + core if core else ""
+
+
+@bounded_cache(1 << 16)
+def concept_qualifiers(name: str) -> tuple[str, ...]:
+    """The qualifiers a name gives (``set=value``, sorted; two values of one set joined by ``+``): rows whose names
+    give different values of one set are never one concept (CONCEPTS.md case 5: itemised siblings).
+
+    >>> concept_qualifiers("学生省级比赛获奖数量"), concept_qualifiers("培养博士后"), concept_qualifiers("培训人次")
+    (('level=provincial',), ('degree=postdoc',), ())
+    >>> concept_qualifiers("国家级、省级教学成果奖")
+    ('level=national+provincial',)
+    """
+    t = _tables(default_dictionary())
+    values: dict[str, set[str]] = {}
+    for _, _, word in t.qualifiers.forward(concept_name(name)[0]):
+        kind, value = t.qualifier_of[word]
+        values.setdefault(kind, set()).add(value)
+    return tuple(sorted(f"{kind}={'+'.join(sorted(v))}" for kind, v in values.items()))
 
 
 _FILLER = re.compile(r"是否|有利于|有效|进一步|不断|逐步|持续|了|的|对|其中|各类|各项|全年|本年度|年度|全面")

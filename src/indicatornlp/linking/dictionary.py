@@ -4,8 +4,9 @@
 
 1. every concept id of the concept dictionary (``data/concepts.toml``, read by ``concepts.tag_concept``) is one
    group, whatever the wording (时限/时间, 合规率/合规性 …);
-2. an edge between two profiles with concept ids, or between two profiles of different families, is dropped: the
-   dictionary has said they differ;
+2. an edge between two profiles with concept ids, between two profiles of different families, or between two
+   profiles whose names give different qualifiers of one set (省级 and 国家级, 主编 and 参编: itemised siblings,
+   CONCEPTS.md case 5; ``concepts.concept_qualifiers``) is dropped: the dictionary has said they differ;
 3. a profile without a concept id joins a concept group of its family (any group, if it has no family) when its
    mean score against the group's members (the ``JOIN_SAMPLE`` commonest) reaches the threshold: it joins, it never
    becomes a centre that could bridge two groups;
@@ -25,6 +26,7 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
+from ..concepts import concept_qualifiers
 from .clustering import _clusters
 from .profiles import _combine, _Profiles
 from .scoring import Float, Int, Weights, score_names
@@ -34,12 +36,37 @@ JOIN_SAMPLE = 20
 
 
 def _allowed(p: _Profiles, a: Int, b: Int) -> np.ndarray:
-    """The pairs the dictionary does not rule out: not two concept ids, not two different families."""
+    """The pairs the dictionary does not rule out: not two concept ids, not two different families, not two names
+    that give different qualifiers of one set."""
     fa, fb = p.family[a], p.family[b]
     other_family = (fa >= 0) & (fb >= 0) & (fa != fb)
     both_concepts = (p.concept[a] >= 0) & (p.concept[b] >= 0)
-    allowed: np.ndarray = ~(other_family | both_concepts)
+    allowed: np.ndarray = ~(other_family | both_concepts | _siblings(p, p.key_of[a], p.key_of[b]))
     return allowed
+
+
+def _siblings(p: _Profiles, ka: Int, kb: Int) -> np.ndarray:
+    """Pairs of names (key codes) that give different values of one qualifier set: itemised siblings.
+
+    >>> from .items import _prepare
+    >>> from .profiles import _profiles
+    >>> p = _profiles(_prepare(["省级教学成果奖", "国家级教学成果奖", "教学成果奖"])[0])
+    >>> _siblings(p, np.array([0, 0]), np.array([1, 2])).tolist()
+    [True, False]
+    """
+    used = np.unique(np.concatenate((ka, kb)))
+    given = {int(k): concept_qualifiers(p.keys[k]) for k in used.tolist()}
+    sets = sorted({q.split("=", 1)[0] for qs in given.values() for q in qs})
+    if not sets:
+        return np.zeros(ka.size, dtype=bool)
+    values: dict[str, int] = {}
+    codes = np.full((len(p.keys), len(sets)), -1, dtype=np.int64)
+    for k, qs in given.items():
+        for q in qs:
+            codes[k, sets.index(q.split("=", 1)[0])] = values.setdefault(q, len(values))
+    qa, qb = codes[ka], codes[kb]
+    out: np.ndarray = ((qa >= 0) & (qb >= 0) & (qa != qb)).any(axis=1)
+    return out
 
 
 def _order(p: _Profiles, nodes: list[int]) -> list[int]:
