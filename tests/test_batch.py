@@ -471,6 +471,14 @@ def test_every_command_given_nothing_to_read_says_so_and_writes_nothing(tmp_path
         assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # no output, no temporary
 
 
+@pytest.mark.parametrize("command", ["link", "library"])
+def test_link_and_library_refuse_an_output_that_is_no_csv(folder: Path, tmp_path: Path, command: str) -> None:
+    out = tmp_path / "library.xlsx"  # a CSV under a workbook's name would not open in Excel
+    result = CliRunner().invoke(cli, [command, str(folder), "-o", str(out)])
+    assert result.exit_code == 1 and "[E500]" in result.stderr and ".csv" in result.stderr, result.output
+    assert not out.exists()
+
+
 def test_a_second_writer_is_refused_and_stale_temporaries_removed(folder: Path, tmp_path: Path) -> None:
     from indicatornlp.atomic import OutputLock
     from indicatornlp.errors import OutputLockedError

@@ -233,7 +233,8 @@ def test_kill_then_resume_gives_the_clean_run_or_says_why(tmp_path: Path) -> Non
             assert _tables(out) == _tables(clean)
             outcomes.append("same")
         else:
-            assert again.returncode == 1 and "[E503]" in again.stderr and "run without --resume" in again.stderr
+            # the reason in the run's language (Chinese by default): resume refused, run again without --resume
+            assert again.returncode == 1 and "[E503]" in again.stderr and "请去掉 --resume 重新运行" in again.stderr
             outcomes.append("refused")
         assert not [p.name for p in tmp_path.iterdir() if p.name.endswith((".tmp", ".lock"))]
     assert outcomes[-1] == "same" and "refused" in outcomes  # killed mid-renames: tables of two runs, refused

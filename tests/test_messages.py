@@ -13,6 +13,7 @@ import pytest
 
 from indicatornlp import Finding, Severity
 from indicatornlp import messages as m
+from indicatornlp.errors import CorruptFilingError, IndicatorNLPError, NothingToReadError
 from indicatornlp.rules import RULES, catalogue, legend
 from indicatornlp.tables import COLUMNS
 
@@ -96,3 +97,42 @@ def test_the_legend_lists_each_code_once_in_either_language() -> None:
         ),
     ]
     assert [r[2] for r in legend([r.code for r in catalogue()], "zh")][:2] == ["类别不符", "旧版表式"]
+
+
+def _error_classes() -> list[type[IndicatorNLPError]]:
+    found, todo = [], [IndicatorNLPError]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo += cls.__subclasses__()
+    return found
+
+
+@pytest.mark.parametrize("cls", _error_classes(), ids=lambda c: f"{c.code} {c.__name__}")
+def test_every_error_code_says_what_went_wrong_and_what_to_do_in_both_languages(cls: type) -> None:
+    for field in ("title", "todo"):
+        entry = m.lookup(f"errors.{cls.code}.{field}")
+        assert entry is not None and entry["zh"] and entry["en"], (cls.code, field)
+
+
+@pytest.mark.parametrize(
+    ("error", "zh", "en"),
+    [
+        pytest.param(
+            CorruptFilingError("a.docx", "not a zip file", hint="save it again"),
+            "[E104] a.docx：文件已损坏（not a zip file — save it again）——请用原软件打开后重新保存，或重新下载",
+            "[E104] a.docx: not a zip file — save it again",
+            id="a file",
+        ),
+        pytest.param(
+            NothingToReadError(None, "no filing to read"),
+            "[E111] 没有可读取的申报表（no filing to read）——请检查路径：未读取、也未写入任何内容",
+            "[E111] no filing to read",
+            id="no place",
+        ),
+    ],
+)
+def test_an_error_and_a_failed_file_read_in_either_language(error: IndicatorNLPError, zh: str, en: str) -> None:
+    assert (error.text("zh"), error.text("en"), str(error)) == (zh, en, en)
+    failed = Finding.failed(error, "a.docx")
+    assert (failed.code, failed.message, failed.text("zh"), failed.text("en")) == ("F001", en, zh, en)

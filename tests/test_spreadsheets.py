@@ -226,5 +226,13 @@ def test_severity_and_status_cells_are_in_the_language_and_read_back_by_resume(
     status = summary[0].index("状态" if lang == "zh" else "status")
     assert {row[severity] for row in findings[1:]} <= severities and len(findings) > 2
     assert {row[status] for row in summary[1:]} == statuses
+    # the failed file's message and every row's place in its file are in the run's language too
+    message, place = (
+        findings[0].index("问题与建议" if lang == "zh" else "message"),
+        findings[0].index("位置" if lang == "zh" else "position"),
+    )
+    broken = next(row for row in findings[1:] if row[0].endswith("broken.docx"))
+    assert ("文件已损坏" in broken[message]) == (lang == "zh") and "[E104]" in broken[message]
+    assert {row[place].startswith("第 " if lang == "zh" else "line ") for row in findings[1:] if row[place]} == {True}
     again = tag_to_file([seed], out, model=False, lang=lang, resume=True)  # the shown cells read back as stored
     assert again.reused == 1 and _csv(out.with_name("t.summary.csv")) == summary

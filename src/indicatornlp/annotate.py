@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .annotated import Example, journal_path, read_annotated
+from .annotated import Example, journal_path, read_annotated, read_journal
 from .api import normalize_filings
 from .atomic import AtomicFiles, OutputLock, sync_folder
 from .errors import IndicatorNLPError, ModelError, OutputError
@@ -211,7 +211,7 @@ def _annotate_file(path: str, stem: str, model: Model | str | None, region: str 
     try:
         filings = read_filings(path)
     except IndicatorNLPError as err:
-        return _FileRows(stem, failure=Finding("F001", Severity.ERROR, str(err), source=path))
+        return _FileRows(stem, failure=Finding.failed(err, path))
     except Exception as err:  # a reader bug must not end the annotation of a whole folder (tag says F002 too)
         message = f"{path}: unexpected {type(err).__name__}: {err} — this is a bug in indicatornlp: please report it"
         return _FileRows(stem, failure=Finding("F002", Severity.ERROR, message, source=path))
@@ -368,7 +368,7 @@ def write_rows(path: str | os.PathLike[str], lines: Sequence[bytes]) -> None:
 
 def merge_journal(path: str | os.PathLike[str], rows: Sequence[Example] | None = None) -> int:
     """Merge the answers journal of a rows file (``ROWS.jsonl.answers``, written by ``review``) into the file, then
-    remove the journal; returns the answer lines merged (0: no journal).
+    remove the journal; returns the rows whose answer it held (0: no journal; an answer undone still counts its row).
 
     ``rows``: the rows with the journal's answers already in them (a review's own), else they are read
     (``read_annotated`` reads the journal over the file).  The file is replaced atomically and synced before the
@@ -379,7 +379,7 @@ def merge_journal(path: str | os.PathLike[str], rows: Sequence[Example] | None =
     if not journal.exists():
         return 0
     merged = list(rows) if rows is not None else read_annotated(Path(path))
-    count = journal.read_bytes().count(b"\n")
+    count = len({record["id"] for _, record in read_journal(Path(path))})
     write_rows(path, [row_line(e) for e in merged])
     try:
         journal.unlink()

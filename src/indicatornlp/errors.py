@@ -27,6 +27,12 @@ def printable(text: str) -> str:
     return text
 
 
+def compose(code: str, where: str | None, problem: str, hint: str | None) -> str:
+    """An error's English line: ``[E103] a.txt: the file is empty — check that the download or export completed``."""
+    text = f"[{code}] " + (f"{where}: " if where else "") + problem + (f" — {hint}" if hint else "")
+    return printable(text)
+
+
 class IndicatorNLPError(Exception):
     """Base of every error a user can cause (bad file, bad model, bad annotation, bad argument value)."""
 
@@ -38,13 +44,21 @@ class IndicatorNLPError(Exception):
         self.where = where
         self.problem = problem
         self.hint = hint
-        text = f"[{self.code}] "
-        if where:
-            text += f"{where}: "
-        text += problem
-        if hint:
-            text += f" — {hint}"
-        super().__init__(printable(text))
+        super().__init__(compose(self.code, where, problem, hint))
+
+    def text(self, lang: str | None = None) -> str:
+        """The error in ``lang`` (``None``: the default, Chinese): English is ``str(err)``; Chinese names the code's
+        kind of failure and what to do from the catalogue (``messages.error_text``) and keeps the particular detail.
+
+        >>> err = EmptyFilingError("a.txt", "the file is empty", hint="export it again")
+        >>> err.text("zh")
+        '[E103] a.txt：文件为空（the file is empty — export it again）——请确认下载或导出已完成'
+        >>> err.text("en") == str(err)
+        True
+        """
+        from .messages import error_text
+
+        return error_text(self.code, self.where, self.problem, self.hint, lang)
 
     def __reduce__(self) -> tuple[object, ...]:
         # keep the error picklable across worker processes (joblib, Dask)

@@ -54,9 +54,11 @@ def _paths(paths: Paths, action: str) -> list[str]:
 
 
 def _warn(failures: Sequence[Finding], files: int, *, what: str = "read") -> None:
-    if failures:
-        names = ", ".join(str(f.source) for f in failures[:3]) + (" …" if len(failures) > 3 else "")
-        warnings.warn(f"{len(failures)} of {files} files could not be {what} ({names}): see .failures", stacklevel=3)
+    """One warning naming the files with a failure (a file of several unscored filings counts once)."""
+    failed = list(dict.fromkeys(str(f.source) for f in failures))
+    if failed:
+        names = ", ".join(failed[:3]) + (" …" if len(failed) > 3 else "")
+        warnings.warn(f"{len(failed)} of {files} files could not be {what} ({names}): see .failures", stacklevel=3)
 
 
 def _severity_counts(findings: Iterable[Finding]) -> str:
@@ -325,7 +327,7 @@ class Scores:
         if table not in TABLES:
             raise ValueError(f"no table {table!r}: use one of {', '.join(TABLES)}")
         rows = {
-            "scores": lambda: score_rows(self.cards),
+            "scores": lambda: score_rows(self.cards, lang=lang),
             "findings": lambda: finding_rows(self.cards, self.failures, lang=lang),
             "summary": lambda: summary_rows(self.cards, self.failures),
         }[table]()
@@ -502,5 +504,5 @@ def read_tables(paths: Paths) -> tuple[list[dict[str, Any]], list[Finding], int]
         try:
             indicators.extend(read_indicators(path))
         except IndicatorNLPError as err:
-            failures.append(Finding("F001", Severity.ERROR, str(err), source=path))
+            failures.append(Finding.failed(err, path))
     return indicators, failures, len(files)

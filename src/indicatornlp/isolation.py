@@ -55,9 +55,18 @@ def isolate(path: str, work: Callable[[str], T], *, shown: str | None = None) ->
     try:
         return Outcome(path, name, value=work(path))
     except IndicatorNLPError as err:
-        return Outcome(path, name, failure=_failure(name, path, "F001", str(err)))
+        failed = Finding.failed(err, name)
+        if printable(path) != name:  # a name that is not UTF-8: written escaped, as everywhere
+            failed = _shown_as(failed, printable(path), name)
+        return Outcome(path, name, failure=failed)
     except Exception as err:  # a reader bug must not end a batch of thousands of files
         return Outcome(path, name, failure=_failure(name, path, "F002", _unexpected(err)))
+
+
+def _shown_as(failure: Finding, raw: str, shown: str) -> Finding:
+    """``failure`` with the file's raw name replaced by the name as shown, in its message and its parts."""
+    args = tuple((k, v.replace(raw, shown)) for k, v in failure.args)
+    return dataclasses.replace(failure, message=failure.message.replace(raw, shown), args=args)
 
 
 def _failure(shown: str, path: str, code: str, message: str) -> Finding:

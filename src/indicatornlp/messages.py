@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from typing import Any, Literal, TypeAlias, cast
 
-from .errors import InputError
+from .errors import InputError, compose, printable
 
 __all__ = [
     "ENV",
@@ -215,3 +215,18 @@ def placeholders(template: str) -> frozenset[str]:
     ['confidence', 'filed']
     """
     return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+def error_text(code: str, where: str | None, problem: str, hint: str | None, lang: str | None = None) -> str:
+    """An error (or a file's failure) in ``lang``: English as raised; Chinese from ``[errors.CODE]`` — the kind of
+    failure and what to do — with the particular detail and hint kept in brackets (a code the catalogue lacks:
+    English).
+
+    >>> error_text("E101", "a.pdf", "no such file", "check the path", "zh")
+    '[E101] a.pdf：找不到该文件（no such file — check the path）——请检查路径'
+    """
+    if resolve_lang(lang) == "en" or lookup(f"errors.{code}.title") is None:
+        return compose(code, where, problem, hint)
+    title, todo = text(f"errors.{code}.title", "zh"), text(f"errors.{code}.todo", "zh")
+    detail = problem + (f" — {hint}" if hint else "")
+    return printable(f"[{code}] " + (f"{where}：" if where else "") + f"{title}（{detail}）——{todo}")

@@ -339,15 +339,33 @@ class Finding(_Record):
         A finding whose code or values the catalogue cannot fill (a file that could not be read: ``F001`` with the
         reader's error) says its ``message`` in every language.
         """
-        from .messages import lookup, placeholders
+        from .messages import error_text, lookup, placeholders
 
-        entry = lookup(f"codes.{self.code}.{self.variant}")
         args = dict(self.args)
+        if "error_code" in args:  # a file that could not be read (``failed``): the reader's error in either language
+            where, hint = args.get("where") or None, args.get("hint") or None
+            return error_text(args["error_code"], where, args.get("problem", ""), hint, lang)
+        entry = lookup(f"codes.{self.code}.{self.variant}")
         if entry is None or not placeholders(entry["en"]) <= args.keys():
             return self.message
         from .messages import code_text
 
         return code_text(self.code, self.variant, lang, **args) or self.message
+
+    @classmethod
+    def failed(cls, error: Any, source: str, *, code: str = "F001") -> Finding:
+        """The finding of a file that could not be read: ``error`` (an ``IndicatorNLPError``) kept in its parts, so
+        that ``text(lang)`` says it in either language; ``message`` is its English line.
+
+        >>> from indicatornlp.errors import EmptyFilingError
+        >>> f = Finding.failed(EmptyFilingError("a.txt", "the file is empty"), "a.txt")
+        >>> f.code, f.message
+        ('F001', '[E103] a.txt: the file is empty')
+        >>> f.text("zh")
+        '[E103] a.txt：文件为空（the file is empty）——请确认下载或导出已完成'
+        """
+        parts = (("error_code", error.code), ("where", error.where or ""), ("problem", error.problem))
+        return cls(code, Severity.ERROR, str(error), source=source, args=(*parts, ("hint", error.hint or "")))
 
     def title(self, lang: str | None = None) -> str:
         """The few words of its code (``缺少比较符`` / ``no comparator``); ``""`` for a code not in the catalogue."""

@@ -66,14 +66,9 @@ def _resolve_model(model: ModelChoice) -> Model | Literal[False] | None:
     return model
 
 
-def _where(position: Position | None) -> str:
-    if position is None:
-        return ""
-    return ", ".join(
-        f"{name} {getattr(position, name)}"
-        for name in ("sheet", "table", "page", "line", "row")
-        if getattr(position, name) is not None
-    )
+def _where(position: Position | None, lang: Lang) -> str:
+    """Where a row sits in its file, in the run's language (``工作表 表1，第 4 行`` / ``sheet 表1, row 4``)."""
+    return "" if position is None else position.place(lang)
 
 
 def _file_stat(path: str) -> tuple[int | None, str | None]:
@@ -87,9 +82,10 @@ def _file_stat(path: str) -> tuple[int | None, str | None]:
     return stat.st_size, mtime.isoformat()
 
 
-def _failure_result(shown: str, path: str, failure: Finding) -> FileResult:
+def _failure_result(shown: str, path: str, failure: Finding, lang: Lang) -> FileResult:
     size, mtime = _file_stat(path)
-    finding = _finding_dict(shown, None, None, failure)
+    # the table says the reader's error in the run's language; ``failure`` (stderr, .failures) keeps it whole
+    finding = _finding_dict(shown, None, None, dataclasses.replace(failure, message=failure.text(lang)), lang)
     summary = dict.fromkeys(SUMMARY_COLUMNS)
     summary.update(
         source=shown, status=f"failed: {failure.code}", codes=[failure.code], file_size=size, file_mtime=mtime
@@ -97,10 +93,11 @@ def _failure_result(shown: str, path: str, failure: Finding) -> FileResult:
     return FileResult(shown, findings=(finding,), summaries=(summary,), failure=failure, fingerprint=fingerprint(path))
 
 
-def _finding_dict(path: str, number: int | None, filing: Filing | None, f: Finding) -> dict[str, Any]:
+def _finding_dict(path: str, number: int | None, filing: Filing | None, f: Finding, lang: Lang) -> dict[str, Any]:
     position = ""
     if filing is not None:
-        position = _where(filing.indicators[f.row - 1].position) if f.row is not None else _where(filing.source)
+        at = filing.indicators[f.row - 1].position if f.row is not None else filing.source
+        position = _where(at, lang)
     return {
         "source": path,
         "position": position,
@@ -115,12 +112,12 @@ def _finding_dict(path: str, number: int | None, filing: Filing | None, f: Findi
 
 
 def _row_dict(
-    path: str, number: int, filing: Filing, i: int, ind: Indicator, n: Normalized, codes: list[str]
+    path: str, number: int, filing: Filing, i: int, ind: Indicator, n: Normalized, codes: list[str], lang: Lang
 ) -> dict[str, Any]:
     t = n.target.to_dict()
     return {
         "source": path,
-        "position": _where(ind.position),
+        "position": _where(ind.position, lang),
         "filing": number,
         "project": filing.project,
         "department": filing.department,
@@ -175,7 +172,7 @@ def tag_file(
     found = fingerprint(path)  # before reading: what was read is at least as new as what is recorded
     outcome = isolate(path, lambda p: _tag_filings(p, shown, model, limits, language), shown=shown)
     if outcome.failure is not None:
-        return _failure_result(shown, path, outcome.failure)
+        return _failure_result(shown, path, outcome.failure, language)
     assert outcome.value is not None
     rows, findings, summaries = outcome.value
     return FileResult(shown, tuple(rows), tuple(findings), tuple(summaries), fingerprint=found)
@@ -203,9 +200,9 @@ def _tag_filings(
             if shown != path:  # name the file as the caller did (and printable), also in the rules' messages
                 message = printable(message.replace(path, shown).replace(named, shown))
             f = dataclasses.replace(f, message=message)
-            findings.append(_finding_dict(shown, number, filing, f))
+            findings.append(_finding_dict(shown, number, filing, f, lang))
         for i, (ind, n) in enumerate(zip(filing.indicators, normalized, strict=True)):
-            rows.append(_row_dict(shown, number, filing, i, ind, n, sorted(set(by_row.get(i + 1, [])))))
+            rows.append(_row_dict(shown, number, filing, i, ind, n, sorted(set(by_row.get(i + 1, []))), lang))
         severities = [f.severity for f in audited]
         summaries.append(
             {

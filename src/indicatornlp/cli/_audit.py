@@ -131,7 +131,7 @@ def audit_command(
         fail(str(err), 2)
         return
     for failure in result.failures:
-        _echo(failure_line(failure), err=True)
+        _echo(failure_line(failure, language), err=True)
     if not quiet:
         _print(result, fmt, language)
     if output:

@@ -36,7 +36,10 @@ def fail(message: str, code: int = 1) -> None:
 
 
 def library_errors(func: F) -> F:
-    """Turn an ``IndicatorNLPError`` raised by the library into a one-line message and exit code 1."""
+    """Turn an ``IndicatorNLPError`` raised by the library into a one-line message and exit code 1.
+
+    The message is in the command's ``--lang`` (Chinese by default) where it has one, else in English.
+    """
     import functools
 
     @functools.wraps(func)
@@ -44,7 +47,8 @@ def library_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except IndicatorNLPError as err:
-            fail(str(err), err.exit_code)  # 2 when the run has nothing to do (a missing path, an output on an input)
+            # exit 2 when the run has nothing to do (a missing path, an output on an input)
+            fail(err.text(kwargs.get("lang", "en")), err.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -56,10 +60,11 @@ def model_choice(model_path: str | None, no_model: bool) -> Any:
     return False if no_model else model_path
 
 
-def failure_line(failure: Any) -> str:
-    """One line per file that could not be read: the error names the file, else the file comes first."""
-    where = "" if str(failure.source) in failure.message else f"{failure.source}: "
-    return f"indicatornlp: {where}{failure.message}"
+def failure_line(failure: Any, lang: str | None = None) -> str:
+    """One line per file that could not be read, in ``lang``: the error names the file, else the file comes first."""
+    message = failure.text(lang)
+    where = "" if str(failure.source) in message else f"{failure.source}: "
+    return f"indicatornlp: {where}{message}"
 
 
 def lang_option(func: F) -> F:
@@ -84,15 +89,6 @@ def display_width(text: str) -> int:
 def pad(text: str, width: int) -> str:
     """``text`` padded with spaces to ``width`` terminal columns."""
     return text + " " * max(0, width - display_width(text))
-
-
-def csv_cell(value: Any, *, raw: bool) -> str:
-    """A value as a CSV cell for a spreadsheet: control characters stripped, formulas neutralized unless ``raw``."""
-    from ..cells import neutralize, strip_controls
-    from ..errors import printable
-
-    text, _ = strip_controls(printable("" if value is None else str(value)))
-    return text if raw else neutralize(text)
 
 
 raw_option = click.option(

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import click
 
-from ._base import F, cli, csv_cell, fail, lang_option, library_errors, raw_option
+from ..cells import csv_cells
+from ..errors import OutputError
+from ._base import F, cli, fail, failure_line, lang_option, library_errors, raw_option
 
 # ---- link, library (linking) ---------------------------------------------------------------------------
 
 
-def _link_inputs(paths: tuple[str, ...], outputs: list[str]) -> tuple[list[dict[str, Any]], int, int]:
-    """Indicators of every file under ``paths``; bad files reported on stderr, one line each.
+def _link_inputs(
+    paths: tuple[str, ...], outputs: list[str], lang: str | None = None
+) -> tuple[list[dict[str, Any]], int, int]:
+    """Indicators of every file under ``paths``; bad files reported on stderr, one line each (in ``lang``).
 
     The outputs are checked first: none may replace an input or lie in a folder the run reads.
     """
@@ -23,6 +28,9 @@ def _link_inputs(paths: tuple[str, ...], outputs: list[str]) -> tuple[list[dict[
     from ..readers.rows import read_indicators
 
     check_outputs(outputs, paths)
+    for output in outputs:  # these commands write CSV only: a workbook's name would hold a CSV Excel cannot open
+        if Path(output).suffix.lower() != ".csv":
+            raise OutputError(output, f"cannot write '{Path(output).suffix}' files", hint="name the output .csv")
     found = checked_walk(paths, tables=True)  # link reads indicator tables (.csv, .jsonl) as well as filings
     for line in found.special_lines():
         click.echo(f"indicatornlp: {line}", err=True)
@@ -31,7 +39,7 @@ def _link_inputs(paths: tuple[str, ...], outputs: list[str]) -> tuple[list[dict[
     for path in found.files:
         outcome = isolate(path, read_indicators)
         if outcome.failure is not None:
-            click.echo(f"indicatornlp: {outcome.failure.message}", err=True)
+            click.echo(failure_line(outcome.failure, lang), err=True)
             failed += 1
         else:
             indicators.extend(outcome.value or [])
@@ -48,7 +56,7 @@ def _write_csv(path: str, header: list[str], rows: Iterable[list[Any]], *, raw: 
         with atomic_write(path, encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(header)
-            writer.writerows([csv_cell(v, raw=raw) for v in row] for row in rows)
+            writer.writerows(csv_cells(row, raw=raw)[0] for row in rows)
     except OSError as err:
         fail(f"[E500] {path}: cannot write ({err.strerror}) — check the path")
 
@@ -116,7 +124,8 @@ def link_command(
     from ..linking import link
 
     options = _link_kwargs(threshold, jobs, backend, scheduler)
-    indicators, files, failed = _link_inputs(paths, [output, *([clusters_path] if clusters_path else [])])
+    # link speaks English (its lines and columns are for analysts and scripts; no --lang)
+    indicators, files, failed = _link_inputs(paths, [output, *([clusters_path] if clusters_path else [])], "en")
     linkage = link(indicators, **options)
     cluster_of = {pos: c.id for c in linkage.clusters for pos in c.members}
 
@@ -200,7 +209,7 @@ def library_command(
 
     language = resolve_lang(lang)
     options = _link_kwargs(threshold, jobs, backend, scheduler)
-    indicators, files, failed = _link_inputs(paths, [output])
+    indicators, files, failed = _link_inputs(paths, [output], language)
     rows = [row for row in build_library(indicators, **options) if row["filings"] >= min_filings]
     header = headers("library", LIBRARY_COLUMNS, language)
     _write_csv(output, header, ([row[h] for h in LIBRARY_COLUMNS] for row in rows), raw=raw)

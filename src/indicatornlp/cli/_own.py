@@ -133,7 +133,8 @@ def _ask(question: Question, *, single: bool) -> str | None:
     if key.lower() in commands:
         click.echo(commands[key.lower()])
     else:
-        click.echo(f"{key} {question.choices[keys.index(key.lower())]}" if key.lower() in keys else key.strip())
+        shown = key.strip() if key.isprintable() else repr(key)  # an arrow key's escape sequence is never echoed raw
+        click.echo(f"{key} {question.choices[keys.index(key.lower())]}" if key.lower() in keys else shown)
     return key
 
 

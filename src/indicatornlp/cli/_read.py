@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
+from ..cells import csv_cells
 from ..readers import FORMAT_NAMES
-from ._base import cli, csv_cell, display_width, echo_jsonl, library_errors, model_option, raw_option, stdin_or_args
+from ._base import cli, display_width, echo_jsonl, library_errors, model_option, raw_option, stdin_or_args
 
 # ---- commands ----------------------------------------------------------------------------------------
 # Each command lives in its own section below; keep them thin: parse options, call the library, print.
@@ -130,7 +131,7 @@ def read_command(files: tuple[str, ...], as_jsonl: bool, as_csv: bool, fmt: str 
             elif writer is not None:
                 for record in records:
                     record["extra"] = json.dumps(record["extra"], ensure_ascii=False) if record["extra"] else ""
-                    writer.writerow([csv_cell(record[field], raw=raw) for field in _READ_FIELDS])
+                    writer.writerow(csv_cells((record[field] for field in _READ_FIELDS), raw=raw)[0])
             else:
                 head = f"== {filing.source} — {filing.project or '(no project name)'}"
                 click.echo(f"{head} ({filing.year or 'year ?'}, {len(records)} rows)")

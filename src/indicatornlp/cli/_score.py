@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..messages import resolve_lang, text
-from ._base import cli, lang_option, library_errors, raw_option
+from ._base import cli, failure_line, lang_option, library_errors, raw_option
 
 
 @cli.command("score")
@@ -42,12 +42,11 @@ def score_command(
 
     rules = load_rules(rules_path) if rules_path else None
     result = score_paths(paths, rules=rules)
+    lang = resolve_lang(lang)
     for failure in result.failures:
-        where = "" if str(failure.source) in failure.message else f"{failure.source}: "
-        click.echo(f"indicatornlp: {where}{failure.message}", err=True)
+        click.echo(failure_line(failure, lang), err=True)
     if line := result.walk.skipped_line():
         click.echo(f"indicatornlp: {line}", err=True)
-    lang = resolve_lang(lang)
     if not quiet:
         for _, card in result.cards:
             unscored = sum(r.score is None and r.weight is not None for r in card.rows)

@@ -68,9 +68,9 @@ def tag_command(
         if progress:  # above the progress bar, not through it
             from tqdm import tqdm
 
-            tqdm.write(failure_line(failure), file=sys.stderr)
+            tqdm.write(failure_line(failure, language), file=sys.stderr)
         else:
-            click.echo(failure_line(failure), err=True)
+            click.echo(failure_line(failure, language), err=True)
 
     try:
         result = tag_to_file(

@@ -157,7 +157,7 @@ def _read_many(where: str, format: str | None) -> Filings:
     import warnings
 
     from ..errors import IndicatorNLPError
-    from ..records import Finding, Severity
+    from ..records import Finding
 
     files = walk(expand([where])).files
     files = tuple(f for f in files if os.path.exists(f))
@@ -169,7 +169,7 @@ def _read_many(where: str, format: str | None) -> Filings:
         try:
             filings.extend(_read_one(file, format))
         except IndicatorNLPError as err:
-            failures.append(Finding("F001", Severity.ERROR, str(err), source=file))
+            failures.append(Finding.failed(err, file))
     if failures:
         names = ", ".join(str(f.source) for f in failures[:3]) + (" …" if len(failures) > 3 else "")
         warnings.warn(

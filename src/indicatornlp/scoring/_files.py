@@ -54,7 +54,7 @@ def score_paths(paths: Iterable[str | os.PathLike[str]], *, rules: ScoringRules 
                     empty.append(err)
             failures.extend(_nothing_to_score(path, empty, len(filings)))
         except IndicatorNLPError as err:
-            failures.append(Finding("F001", Severity.ERROR, str(err), source=path))
+            failures.append(Finding.failed(err, path))
         except Exception as err:  # a bug must not end the scoring of a folder of thousands of files
             failures.append(Finding("F002", Severity.ERROR, unexpected_message(err), source=path))
     return ScoredFiles(cards, failures, found)
@@ -68,5 +68,5 @@ def _nothing_to_score(path: str, empty: list[NothingToScoreError], filings: int)
             f"nothing to score: its {filings} filings state no 实际完成值 (绩效目标表, not 自评表)",
             hint=empty[0].hint,
         )
-        return [Finding("S201", Severity.ERROR, str(err), source=path)]
-    return [Finding("S201", Severity.ERROR, str(err), source=path) for err in empty]
+        return [Finding.failed(err, path, code="S201")]
+    return [Finding.failed(err, path, code="S201") for err in empty]

@@ -84,19 +84,22 @@ SUMMARY_COLUMNS = (
 TABLES = {"scores": SCORE_COLUMNS, "findings": FINDING_COLUMNS, "summary": SUMMARY_COLUMNS}
 
 Failure = Finding
-"""A file that could not be scored: a finding with ``source`` the file (F001 unreadable, E110 nothing to score)."""
+"""A file that could not be scored: a finding with ``source`` the file (F001 unreadable, S201 nothing to score)."""
 
 
 def _d(value: Decimal | None) -> str | None:
     return None if value is None else _decimal_text(value)
 
 
-def _where(card: Scorecard, position: Any) -> str:
-    return str(position).removeprefix(f"{card.source.path}").lstrip(", ") if position is not None else ""
+def _where(position: Any, lang: Lang) -> str:
+    """Where a row sits in its file, in ``lang`` (``Position.place``: ``第 12 行`` / ``line 12``)."""
+    return position.place(lang) if position is not None else ""
 
 
-def score_rows(cards: Sequence[tuple[int, Scorecard]]) -> list[dict[str, Any]]:
-    """One dict per indicator (keys ``SCORE_COLUMNS``); ``cards`` pairs each card with its number in its file."""
+def score_rows(cards: Sequence[tuple[int, Scorecard]], *, lang: str | None = None) -> list[dict[str, Any]]:
+    """One dict per indicator (keys ``SCORE_COLUMNS``; positions in ``lang``); ``cards`` pairs each card with its
+    number in its file."""
+    language = resolve_lang(lang)
     out = []
     for number, card in cards:
         codes: dict[int, list[str]] = {}
@@ -107,7 +110,7 @@ def score_rows(cards: Sequence[tuple[int, Scorecard]]) -> list[dict[str, Any]]:
             out.append(
                 {
                     "source": card.source.path,
-                    "position": _where(card, r.position),
+                    "position": _where(r.position, language),
                     "filing": number,
                     "project": card.project,
                     "row": r.index + 1,
@@ -132,6 +135,7 @@ def finding_rows(
     cards: Sequence[tuple[int, Scorecard]], failures: Sequence[Failure] = (), *, lang: str | None = None
 ) -> list[dict[str, Any]]:
     """One dict per finding (keys ``FINDING_COLUMNS``, the message in ``lang``), then one per file not scored."""
+    language = resolve_lang(lang)
     out = []
     for number, card in cards:
         positions = {r.index + 1: r.position for r in card.rows}
@@ -139,7 +143,7 @@ def finding_rows(
             out.append(
                 {
                     "source": card.source.path,
-                    "position": _where(card, positions.get(f.row) if f.row is not None else card.source),
+                    "position": _where(positions.get(f.row) if f.row is not None else card.source, language),
                     "filing": number,
                     "project": card.project,
                     "row": f.row,
@@ -227,7 +231,7 @@ def write_scores(
         )
     language = resolve_lang(lang)
     tables = {
-        "scores": score_rows(cards),
+        "scores": score_rows(cards, lang=language),
         "findings": finding_rows(cards, failures, lang=language),
         "summary": summary_rows(cards, failures),
     }

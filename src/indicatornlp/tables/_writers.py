@@ -17,7 +17,7 @@ from typing import Any
 from ..atomic import AtomicFiles
 from ..cells import csv_cells, restore, sheet_value
 from ..errors import ResumeError, printable
-from ..messages import Lang, resolve_lang, shown, stored
+from ..messages import LANGS, Lang, resolve_lang, shown, stored
 from ..sheets import LEGEND_COLUMNS, Book
 from ._columns import COLUMNS, LAYOUT, TABLES, header_lang, manifest_path, output_paths, sheet_name
 from ._columns import headers as table_headers
@@ -235,7 +235,7 @@ class XlsxWriter(Writer):
         try:
             existing: dict[str, list[Any]] = {}
             for table in TABLES:
-                names = dict.fromkeys(sheet_name(table, lang) for lang in ("zh", "en"))
+                names = dict.fromkeys(sheet_name(table, lang) for lang in LANGS)
                 name = next((n for n in names if n in book.sheetnames), None)
                 if name is None:
                     raise ResumeError(
