@@ -214,7 +214,9 @@ def _read_file(file: Path) -> list[Example]:
     split = file.parent.name if file.parent.name in SPLITS else None
     # the journal before the rows: a review merging it meanwhile renames the merged rows into place before it
     # removes the journal, so what is read is the old rows and their answers, or the merged rows (and answers
-    # already in them, read again to the same effect)
+    # already in them, read again to the same effect) -- assuming no whole second review starts, answers and merges
+    # between these two reads (then an older journal would be read over newer rows; the review's lock does not
+    # cover readers, and that window is a few milliseconds)
     answers = read_journal(file)
     try:
         lines = file.read_text(encoding="utf-8").splitlines()

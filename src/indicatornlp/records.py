@@ -182,7 +182,15 @@ class Position(_Record):
     """1-based table number within an HTML/Word document."""
 
     def __str__(self) -> str:
-        return ", ".join(x for x in (self.path, self.place()) if x)
+        return self.shown()
+
+    def shown(self, lang: str = "en") -> str:
+        """The file and the place in it, in ``lang``.
+
+        >>> Position("a.xlsx", sheet="表1", row=4).shown("zh")
+        'a.xlsx，工作表 表1，第 4 行'
+        """
+        return ("，" if lang == "zh" else ", ").join(x for x in (self.path, self.place(lang)) if x)
 
     def place(self, lang: str = "en") -> str:
         """Where in its file, without the file (``""``: nowhere).

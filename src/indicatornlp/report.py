@@ -196,7 +196,7 @@ def render_html(
         sev = collections.Counter(f.severity for f in findings)
         codes = ", ".join(sorted({f.code for f in findings}))
         out.append(
-            f'<tr><td class="num"><a href="#f{i}">{i}</a></td><td>{_e(filing.source)}</td>'
+            f'<tr><td class="num"><a href="#f{i}">{i}</a></td><td>{_e(filing.source.shown(words.lang))}</td>'
             f"<td>{_e(filing.project)}</td><td>{_e(filing.department)}</td><td>{_e(filing.year)}</td>"
             f'<td class="num">{len(filing.indicators)}</td><td class="num error">{sev[Severity.ERROR]}</td>'
             f'<td class="num warning">{sev[Severity.WARNING]}</td><td class="num info">{sev[Severity.INFO]}</td>'
@@ -225,7 +225,7 @@ def render_html(
     for i, (filing, findings) in enumerate(audited, 1):
         out.append(
             f'<h3 id="f{i}">{i}. {_e(filing.project or words("report.no_project"))} '
-            f'<span class="meta">— {_e(filing.source)}</span></h3>'
+            f'<span class="meta">— {_e(filing.source.shown(words.lang))}</span></h3>'
         )
         if not findings:
             out.append(f"<p>{_e(words('report.no_findings'))}</p>")
@@ -303,7 +303,8 @@ def render_markdown(
     for i, (filing, findings) in enumerate(audited, 1):
         sev = collections.Counter(f.severity for f in findings)
         out.append(
-            f"| {i} | {_md(filing.source)} | {_md(filing.project)} | {_md(filing.department)} | {_md(filing.year)} "
+            f"| {i} | {_md(filing.source.shown(words.lang))} | {_md(filing.project)} | {_md(filing.department)} "
+            f"| {_md(filing.year)} "
             f"| {len(filing.indicators)} | {sev[Severity.ERROR]} | {sev[Severity.WARNING]} | {sev[Severity.INFO]} |"
         )
     if failures:
@@ -320,7 +321,7 @@ def render_markdown(
     finding_columns = ("row", "position", "indicator", "target", "code", "severity", "message")
     for i, (filing, findings) in enumerate(audited, 1):
         project = filing.project or words("report.no_project")
-        out += ["", f"### {i}. {_md(project)} — {_md(filing.source)}", ""]
+        out += ["", f"### {i}. {_md(project)} — {_md(filing.source.shown(words.lang))}", ""]
         if not findings:
             out.append(_md(words("report.no_findings")))
             continue

@@ -53,8 +53,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Answer", "Question", "Review", "apply_answers", "choice_keys", "parse_answer"]
 
-COMMAND_KEYS = frozenset("ksuq")
-"""The letters that are commands, never a choice's key."""
+COMMANDS: dict[str, Literal["keep", "skip", "undo", "quit"]] = {"k": "keep", "s": "skip", "u": "undo", "q": "quit"}
+"""The letters that are commands (Enter keeps too), never a choice's key."""
+COMMAND_KEYS = frozenset(COMMANDS)
 
 
 def choice_keys(count: int) -> tuple[str, ...]:
@@ -84,8 +85,7 @@ def parse_answer(text: str, choices: Sequence[str]) -> Answer:
     """Read one answer: ``1``…``N`` (the choices' numbers), a choice's letter key (``choice_keys``), a 二级 or a name
     the taxonomy knows, ``k``/Enter, ``s``, ``u``, ``q``."""
     typed = text.strip()
-    commands: dict[str, Literal["keep", "skip", "undo", "quit"]] = {"": "keep", "k": "keep", "s": "skip", "u": "undo"}
-    commands["q"] = "quit"
+    commands: dict[str, Literal["keep", "skip", "undo", "quit"]] = {"": "keep", **COMMANDS}
     if typed.lower() in commands:
         return Answer(commands[typed.lower()], text=typed)
     keys = choice_keys(len(choices))

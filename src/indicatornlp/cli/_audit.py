@@ -180,7 +180,7 @@ def _print(result: Any, fmt: str, lang: Lang) -> None:
             text(
                 "cli.audit_head",
                 lang,
-                source=filing.source,
+                source=filing.source.shown(lang),
                 project=project,
                 indicators=len(filing.indicators),
                 errors=counts["error"],

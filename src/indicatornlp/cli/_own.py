@@ -115,6 +115,7 @@ def _keys_shown(count: int) -> str:
 
 def _ask(question: Question, *, single: bool) -> str | None:
     """One answer: a key on a terminal (``single``), else a line; ``None`` at the end of input."""
+    from ..review import COMMANDS
     from ._keys import read_key
 
     keep = "Enter keeps the filed label · " if question.row.filed_level2 else ""
@@ -128,7 +129,7 @@ def _ask(question: Question, *, single: bool) -> str | None:
     if key is None:
         click.echo("")
         return None
-    commands = {"\n": "(Enter)", "s": "skip", "u": "undo", "q": "quit", "k": "keep"}
+    commands = {"\n": "(Enter)", **COMMANDS}
     keys = choice_keys(count)
     if key.lower() in commands:
         click.echo(commands[key.lower()])

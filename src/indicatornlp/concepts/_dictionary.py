@@ -378,10 +378,11 @@ def _qualifiers(entries: Any, where: str) -> tuple[Qualifier, ...]:
     for k, entry in enumerate(entries or []):
         here = f"{where} [[qualifier]] {k + 1}"
         name, value = _text(entry, "set", here), _text(entry, "value", here)
-        for word in _strings(entry.get("words"), here):
+        words = _strings(entry.get("words"), here)
+        for word in words:
             if owner.setdefault(word, f"{name}={value}") != f"{name}={value}":
                 raise DataFileError(here, f"the qualifier word {word!r} is {owner[word]!r} too", hint="keep it once")
-        out.append(Qualifier(name, value, _strings(entry.get("words"), here)))
+        out.append(Qualifier(name, value, words))
     return tuple(out)
 
 
