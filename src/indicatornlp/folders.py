@@ -320,7 +320,7 @@ class Scores:
     def to_dataframe(
         self, table: Literal["scores", "findings", "summary"] = "summary", *, lang: str | None = None
     ) -> Any:
-        """One of the three tables of ``score -o`` as a DataFrame (``lang``: the findings' messages)."""
+        """One of the three tables of ``score -o`` as a DataFrame (``lang``: the findings' messages and the rules)."""
         from .results import frame
         from .scoring import TABLES, finding_rows, score_rows, summary_rows
 

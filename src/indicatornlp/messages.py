@@ -27,6 +27,7 @@ from .errors import InputError, compose, printable
 __all__ = [
     "ENV",
     "LANGS",
+    "Args",
     "Lang",
     "code_text",
     "default_lang",
@@ -34,6 +35,7 @@ __all__ = [
     "header",
     "headers",
     "lookup",
+    "nest",
     "placeholders",
     "resolve_lang",
     "severity_name",
@@ -92,12 +94,44 @@ def text(key: str, lang: str | None = None, /, **args: object) -> str:
     """The text at ``key`` in ``lang``, its ``{placeholders}`` filled from ``args``.
 
     A key the catalogue does not hold is returned as it is (a missing text never hides the rest of a report).
+    A value may itself be an entry of the catalogue, said in the same language: ``NAME.key`` names it and
+    ``NAME.x`` fill it (``nest``); it replaces ``NAME`` (which may hold the English, for a reader without the
+    catalogue).
+
+    >>> inner = nest("rule", "scoring.deadline.late", actual="2023-12-28", late="8", target="2023-12-20")
+    >>> text("codes.S104.no_weight", "zh", **dict(inner))
+    '时限：2023-12-28 完成，晚于 2023-12-20 共 8 天——请填写该行的分值或一级指标'
     """
     entry = lookup(key)
     if entry is None:
         return key
-    template = entry[resolve_lang(lang)]
-    return template.format_map(_Args(args)) if args or "{" in template else template
+    language = resolve_lang(lang)
+    template = entry[language]
+    if not args and "{" not in template:
+        return template
+    filled = _Args(args)
+    for name in placeholders(template):
+        inner = args.get(f"{name}.key")
+        if isinstance(inner, str) and lookup(inner) is not None:
+            prefix = f"{name}."
+            values = {k.removeprefix(prefix): v for k, v in args.items() if k.startswith(prefix) and k != f"{name}.key"}
+            filled[name] = text(inner, language, **values)
+    return template.format_map(filled)
+
+
+Args: TypeAlias = tuple[tuple[str, str], ...]
+"""The values that fill an entry, as (name, value) text pairs (``Finding.args``, ``ScoreRow.rule_args``)."""
+
+
+def nest(name: str, key: str, /, *pairs: tuple[str, str], **args: object) -> Args:
+    """The entry ``key`` filled by ``pairs`` and ``args``, as the values of the placeholder ``name`` of another
+    entry (``text`` says it in that entry's language).
+
+    >>> nest("rule", "scoring.range.met", value="400", low="300", high="500")
+    (('rule.key', 'scoring.range.met'), ('rule.value', '400'), ('rule.low', '300'), ('rule.high', '500'))
+    """
+    values = (*pairs, *((k, str(v)) for k, v in args.items()))
+    return ((f"{name}.key", key), *((f"{name}.{k}", v) for k, v in values))
 
 
 class _Args(dict[str, object]):

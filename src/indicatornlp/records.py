@@ -586,6 +586,26 @@ class ScoreRow(_Record):
     table (``Funds.budget``/``executed``), shown as row 0."""
     position: Position | None = None
     """Where the row sits in its source."""
+    rule_key: str | None = None
+    """``rule`` as a sentence of the catalogue (``scoring.at_most.decay``, ``data/messages.toml``), to be said in
+    either language; ``None``: ``rule`` is said as it is."""
+    rule_args: tuple[tuple[str, str], ...] = ()
+    """The values that fill it (``(("value", "30"), ("goal", "24") …)``; a nested rule's as ``rule.NAME``)."""
+
+    def rule_text(self, lang: str | None = None) -> str:
+        """``rule`` in ``lang`` (``None``: the default, Chinese); ``rule`` itself when it has no ``rule_key``.
+
+        >>> from indicatornlp import parse_target
+        >>> row = ScoreRow("响应时长", parse_target("≤24小时"), rule="≤: 20 against 24: met",
+        ...                rule_key="scoring.at_most.met", rule_args=(("value", "20"), ("goal", "24")))
+        >>> row.rule_text("zh"), row.rule_text("en")
+        ('≤：实际 20，目标 24，达成', '≤: 20 against 24: met')
+        """
+        if self.rule_key is None:
+            return self.rule
+        from .messages import text
+
+        return text(self.rule_key, lang, **dict(self.rule_args))
 
     @property
     def deviation(self) -> Decimal | None:

@@ -18,6 +18,7 @@ import dataclasses
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
+from ..messages import nest
 from ..records import Comparator, Finding, Scorecard, ScoreRow, Severity, _decimal_text
 from .registry import Said, checks, declare, rule, say
 
@@ -71,6 +72,14 @@ def card_findings(scored: ScoredCard) -> list[Finding]:
     return [c.finding(said, source=source) for c in checks("scorecard") for said in c.run(scored)]
 
 
+def _with_rule(row: ScoreRow, said: Said) -> Said:
+    """``said`` with the row's rule as the values of its ``{rule}``: the English, and its sentence of the catalogue
+    (``rule.key``, ``rule.value`` …: ``messages.nest``), which ``Finding.text(lang)`` says in the message's language.
+    """
+    nested = nest("rule", row.rule_key, *row.rule_args) if row.rule_key is not None else ()
+    return dataclasses.replace(said, args=(*said.args, ("rule", row.rule), *nested))
+
+
 def _n(value: Decimal) -> str:
     """A number as a reviewer writes it (``8.5``, ``10``): 2 decimals at most."""
     return _decimal_text(value.quantize(Decimal("0.01")))
@@ -84,7 +93,7 @@ def filed_score_differs(s: ScoredRow) -> Said | None:
     r = s.row
     if r.filed_score is None or r.score is None or abs(r.filed_score - r.score) <= s.tolerance:
         return None
-    return say(filed=_n(r.filed_score), computed=_n(r.score), weight=_n(r.weight or Decimal(0)), rule=r.rule)
+    return _with_rule(r, say(filed=_n(r.filed_score), computed=_n(r.score), weight=_n(r.weight or Decimal(0))))
 
 
 @rule("S102", _I, scope="score")
@@ -108,9 +117,9 @@ def no_actual(s: ScoredRow) -> Said | None:
 def not_comparable(s: ScoredRow) -> Said | None:
     r = s.row
     if "not_comparable" in r.flags:
-        return say(actual=r.actual.raw if r.actual is not None else "", target=r.target.raw, rule=r.rule)
+        return _with_rule(r, say(actual=r.actual.raw if r.actual is not None else "", target=r.target.raw))
     if "no_weight" in r.flags:
-        return say("no_weight", rule=r.rule)
+        return _with_rule(r, say("no_weight"))
     return None
 
 

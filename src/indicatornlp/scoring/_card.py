@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from ..errors import NothingToScoreError
+from ..messages import nest
+from ..messages import text as say
 from ..records import Filing, Finding, Indicator, Scorecard, ScoreRow
 from ..rules.selfeval import ScoredCard, ScoredRow, card_findings, row_findings
 from ..taxonomy import canonical_category
@@ -224,16 +226,19 @@ def _row(
     reason: str | None,
     weight_flags: frozenset[str],
 ) -> ScoreRow:
-    rule = judged.rule
+    key, args = judged.rule_key, judged.rule_args
     points = None
     if judged.share is not None and weight is not None:
         points = (weight * judged.share).quantize(_CENT)
         band = judged.band
         if band is not None and filed is not None and band.bottom * weight / 100 <= filed <= band.top * weight / 100:
             points = filed.quantize(_CENT)  # the filer chose a score within the band: the band allows it
-            rule = f"{band.name}: the filed 得分 lies in the band's {band.bottom}–{band.top} % of the weight"
+            key, args = (
+                "scoring.band_filed",
+                (("band", band.name), ("bottom", f"{band.bottom}"), ("top", f"{band.top}")),
+            )
     if "no_weight" in weight_flags:
-        rule = f"{rule}; no 分值 and no 一级 to take a default weight from"
+        key, args = "scoring.no_weight", nest("rule", key, *args)
     return ScoreRow(
         name=ind.name,
         target=judged.target,
@@ -241,13 +246,15 @@ def _row(
         weight=weight,
         ratio=judged.ratio,
         score=points,
-        rule=rule,
+        rule=say(key, "en", **dict(args)),
         filed_score=filed,
         flags=judged.flags | weight_flags,
         level1=level1,
         reason=reason,
         index=index,
         position=ind.position,
+        rule_key=key,
+        rule_args=args,
     )
 
 

@@ -11,8 +11,8 @@ The steps, in order (the first that applies decides):
 7. anything else → not comparable (never a silent 0).
 
 >>> j = judge("助餐服务人次", "≥36000人次", "30600人次", year=2023)
->>> j.share, j.rule
-(Decimal('0.85'), '≥: 30600 of 36000 → 85 %')
+>>> j.share, j.rule, j.rule_text("zh")
+(Decimal('0.85'), '≥: 30600 of 36000 → 85 %', '≥：实际 30600，目标 36000 → 得分率 85%')
 >>> judge("服务需求响应时长", "≤24小时", "30小时", year=2023).share
 Decimal('0.75')
 >>> judge("居家养老服务网络", "持续完善", "基本完成", year=2023).band.name
@@ -25,6 +25,7 @@ import dataclasses
 import re
 from decimal import Decimal
 
+from ..messages import Args, nest, text
 from ..records import Comparator, Target, TargetKind, _decimal_text
 from ..targets import parse_target
 from ..text import normalize_text
@@ -46,11 +47,48 @@ class Judgement:
     actual: Target | None
     share: Decimal | None
     """``None``: not scored."""
-    rule: str
+    rule_key: str
+    """The rule's sentence in the catalogue (``scoring.at_least.part``, ``data/messages.toml``)."""
+    rule_args: Args = ()
+    """The values that fill it (numbers as ``_num`` writes them; a nested rule as ``messages.nest`` gives it)."""
     ratio: Decimal | None = None
     flags: frozenset[str] = frozenset()
     band: Band | None = None
     """The qualitative band the share came from (the filer's 得分 inside it is kept)."""
+
+    @property
+    def rule(self) -> str:
+        """Which rule gave the share, and why, in English (``≥: 30600 of 36000 → 85 %``)."""
+        return self.rule_text("en")
+
+    def rule_text(self, lang: str | None = None) -> str:
+        """The rule in ``lang`` (``≥：实际 30600，目标 36000 → 得分率 85%``)."""
+        return text(self.rule_key, lang, **dict(self.rule_args))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Rule:
+    """A rule's sentence: its catalogue key and the values that fill it."""
+
+    key: str
+    args: Args = ()
+
+
+def _said(name: str, *pairs: tuple[str, str], **args: object) -> _Rule:
+    """The sentence ``scoring.NAME`` of the catalogue filled by ``pairs`` and ``args``."""
+    return _Rule(f"scoring.{name}", (*pairs, *((k, str(v)) for k, v in args.items())))
+
+
+def _judged(
+    target: Target,
+    actual: Target | None,
+    share: Decimal | None,
+    rule: _Rule,
+    ratio: Decimal | None = None,
+    flags: frozenset[str] = frozenset(),
+    band: Band | None = None,
+) -> Judgement:
+    return Judgement(target, actual, share, rule.key, rule.args, ratio, flags, band)
 
 
 def judge(
@@ -60,37 +98,40 @@ def judge(
     rules = rules or default_rules()
     target = parse_target(target_raw, year=year)
     if actual_raw is None or not actual_raw.strip():
-        return Judgement(target, None, None, "no 实际完成值", flags=frozenset({"no_actual"}))
+        return _judged(target, None, None, _said("no_actual"), flags=frozenset({"no_actual"}))
     actual = parse_target(actual_raw, year=year)
     if actual.kind is _K.EMPTY:
-        return _unscored(target, actual, "the actual is blank or a placeholder")
+        return _unscored(target, actual, _said("blank"))
     if _same(target_raw, actual_raw):
         ratio = _ONE if target.kind is _K.NUMERIC else None
-        return Judgement(target, actual, _ONE, "the actual restates the target: met", ratio)
+        return _judged(target, actual, _ONE, _said("restated"), ratio)
     if target.kind is _K.EMPTY:
-        return _unscored(target, actual, "no target to compare with")
+        return _unscored(target, actual, _said("no_target"))
     done = actual.kind is _K.NUMERIC and actual.unit == "%" and actual.value is not None and actual.upper is None
     if done and not (target.kind is _K.NUMERIC and target.unit in (None, "%")):
         assert actual.value is not None
         share = min(_ONE, max(_ZERO, actual.value / _HUNDRED))
-        return Judgement(target, actual, share, f"the actual states {_num(actual.value)} % done")
+        return _judged(target, actual, share, _said("done", percent=_num(actual.value)))
     if target.kind is _K.NUMERIC and actual.kind is _K.NUMERIC and target.value is not None:
         return _quantitative(name, target, actual, rules)
     if target.kind is _K.DEADLINE and actual.kind is _K.DEADLINE:
         return _deadline(target, actual, year, rules)
     band = rules.band_of(actual_raw)
     if band is not None:
-        rule = f"{band.name}: the band's top, {_pct(band.top / _HUNDRED)} of the weight"
-        return Judgement(target, actual, band.top / _HUNDRED, rule, band=band)
+        rule = _said("band", band=band.name, percent=_pct(band.top / _HUNDRED))
+        return _judged(target, actual, band.top / _HUNDRED, rule, band=band)
     if target.kind is _K.QUALITATIVE and actual.kind is _K.QUALITATIVE and target.label == actual.label:
-        return Judgement(target, actual, _ONE, f"the actual states the target's '{target.label}': met")
-    return _unscored(
-        target, actual, f"a {actual.kind.value} actual cannot be compared with a {target.kind.value} target"
-    )
+        return _judged(target, actual, _ONE, _said("label", label=target.label))
+    kinds = (*_kind("actual", actual.kind), *_kind("target", target.kind))
+    return _unscored(target, actual, _said("kinds", *kinds))
 
 
-def _unscored(target: Target, actual: Target | None, why: str, flags: frozenset[str] = frozenset()) -> Judgement:
-    return Judgement(target, actual, None, why, flags=flags | {"not_comparable"})
+def _kind(name: str, kind: TargetKind) -> Args:
+    return nest(name, f"scoring.kind.{kind.value}")
+
+
+def _unscored(target: Target, actual: Target | None, why: _Rule, flags: frozenset[str] = frozenset()) -> Judgement:
+    return _judged(target, actual, None, why, flags=flags | {"not_comparable"})
 
 
 def _same(a: str, b: str) -> bool:
@@ -109,7 +150,7 @@ def _scale(t: Target) -> Decimal | None:
     return t.value / written if written else None
 
 
-def _comparable(target: Target, actual: Target) -> tuple[Target, set[str]] | str:
+def _comparable(target: Target, actual: Target) -> tuple[Target, set[str]] | _Rule:
     """The actual in the target's unit, with what was done to it; or why it cannot be."""
     goal, value = target.value, actual.value
     assert goal is not None and value is not None
@@ -122,7 +163,7 @@ def _comparable(target: Target, actual: Target) -> tuple[Target, set[str]] | str
         scale = _scale(target) if _scale(a) in (None, _ONE) else _ONE
         return dataclasses.replace(a, value=value * (scale or _ONE), unit=target.unit), {"unit_from_target"}
     if a.unit is not None and target.unit is not None and a.unit != target.unit:
-        return f"the target is in {target.unit}, the actual in {a.unit}"
+        return _said("units", target=target.unit, actual=a.unit)
     if a.unit is None and target.unit is None:
         return a, flags
     if target.unit is None:
@@ -134,7 +175,7 @@ def _comparable(target: Target, actual: Target) -> tuple[Target, set[str]] | str
 
 def _quantitative(name: str, target: Target, actual: Target, rules: ScoringRules) -> Judgement:
     made = _comparable(target, actual)
-    if isinstance(made, str):
+    if isinstance(made, _Rule):
         return _unscored(target, actual, made, frozenset({"unit_mismatch"}))
     a, flags = made
     goal, upper, value = target.value, target.upper, a.value
@@ -154,41 +195,44 @@ def _quantitative(name: str, target: Target, actual: Target, rules: ScoringRules
         share, rule = _at_most(goal, value, rules)
     else:
         share, rule = _at_least(goal, value, "=" if c in (Comparator.EQ, Comparator.APPROX) else "≥")
-    return Judgement(target, a, share, rule, ratio, frozenset(flags))
+    return _judged(target, a, share, rule, ratio, frozenset(flags))
 
 
-def _at_least(goal: Decimal, value: Decimal, sign: str) -> tuple[Decimal, str]:
+def _at_least(goal: Decimal, value: Decimal, sign: str) -> tuple[Decimal, _Rule]:
     """≥ (and = reached from below, and a bare number): full when met, else actual/target."""
+    numbers = {"sign": sign, "value": _num(value), "goal": _num(goal)}
     if value >= goal:
-        return _ONE, f"{sign}: {_num(value)} against {_num(goal)}: met"
+        return _ONE, _said("at_least.met", **numbers)
     if goal <= 0:
-        return _ZERO, f"{sign}: {_num(value)} below {_num(goal)}"
+        return _ZERO, _said("at_least.below", **numbers)
     share = max(_ZERO, value / goal)
-    return share, f"{sign}: {_num(value)} of {_num(goal)} → {_pct(share)}"
+    return share, _said("at_least.part", **numbers, percent=_pct(share))
 
 
-def _at_most(goal: Decimal, value: Decimal, rules: ScoringRules) -> tuple[Decimal, str]:
+def _at_most(goal: Decimal, value: Decimal, rules: ScoringRules) -> tuple[Decimal, _Rule]:
     """≤: full when met, else decaying linearly to 0 at twice the target (or target/actual: ``le = "inverse"``)."""
+    numbers = {"value": _num(value), "goal": _num(goal)}
     if value <= goal:
-        return _ONE, f"≤: {_num(value)} against {_num(goal)}: met"
+        return _ONE, _said("at_most.met", **numbers)
     if goal <= 0:
-        return _ZERO, f"≤: {_num(value)} above {_num(goal)}, a target of 0 allows nothing above it"
+        return _ZERO, _said("at_most.zero", **numbers)
     if rules.le == "inverse":
         share = goal / value
-        return share, f"≤: {_num(value)} above {_num(goal)} → target/actual = {_pct(share)}"
+        return share, _said("at_most.inverse", **numbers, percent=_pct(share))
     share = max(_ZERO, (2 * goal - value) / goal)
-    return share, f"≤: {_num(value)} above {_num(goal)}, decaying to 0 at {_num(2 * goal)} → {_pct(share)}"
+    return share, _said("at_most.decay", **numbers, zero=_num(2 * goal), percent=_pct(share))
 
 
-def _between(low: Decimal, high: Decimal, value: Decimal, rules: ScoringRules) -> tuple[Decimal, str]:
+def _between(low: Decimal, high: Decimal, value: Decimal, rules: ScoringRules) -> tuple[Decimal, _Rule]:
     """A range: full inside; below it as ≥ its lower bound, above it as ≤ its upper bound."""
+    bounds = {"low": _num(low), "high": _num(high)}
     if low <= value <= high:
-        return _ONE, f"range: {_num(value)} within {_num(low)}–{_num(high)}: met"
+        return _ONE, _said("range.met", value=_num(value), **bounds)
     if value < low:
         share, rule = _at_least(low, value, "≥")
     else:
         share, rule = _at_most(high, value, rules)
-    return share, f"range {_num(low)}–{_num(high)}, {rule}"
+    return share, _said("range.outside", *nest("rule", rule.key, *rule.args), **bounds)
 
 
 # ---- dates -----------------------------------------------------------------------------------------------------
@@ -202,17 +246,16 @@ def _deadline(target: Target, actual: Target, year: int | None, rules: ScoringRu
         common = known.year if known is not None else (year or 2000)
         t, a = parse_target(t.raw, year=common), parse_target(a.raw, year=common)
     if t.date is None or a.date is None:
-        return _unscored(target, actual, "a date that cannot be read")
+        return _unscored(target, actual, _said("no_date"))
     late = (a.date - t.date).days
     if late <= 0:
-        return Judgement(target, actual, _ONE, f"deadline: {a.date} by {t.date}: met")
+        return _judged(target, actual, _ONE, _said("deadline.met", actual=a.date, target=t.date))
     if rules.late_days > 0:
         share = max(_ZERO, _ONE - Decimal(late) / rules.late_days)
-        rule = f"deadline: {late} days late, decaying to 0 at {rules.late_days} → {_pct(share)}"
-        return Judgement(target, actual, share, rule, flags=frozenset({"late"}))
-    return Judgement(
-        target, actual, _ZERO, f"deadline: {a.date}, {late} days after {t.date}", flags=frozenset({"late"})
-    )
+        rule = _said("deadline.decay", late=late, days=rules.late_days, percent=_pct(share))
+        return _judged(target, actual, share, rule, flags=frozenset({"late"}))
+    rule = _said("deadline.late", actual=a.date, late=late, target=t.date)
+    return _judged(target, actual, _ZERO, rule, flags=frozenset({"late"}))
 
 
 # ---- text ------------------------------------------------------------------------------------------------------
@@ -224,4 +267,5 @@ def _num(value: Decimal) -> str:
 
 
 def _pct(share: Decimal) -> str:
-    return f"{_num(share * _HUNDRED)} %"
+    """A share as the number of its percent (``Decimal("0.85")`` → ``85``; the sentence writes the %)."""
+    return _num(share * _HUNDRED)

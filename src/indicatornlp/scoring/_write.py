@@ -96,10 +96,13 @@ def _where(position: Any, lang: Lang) -> str:
     return position.place(lang) if position is not None else ""
 
 
-def score_rows(cards: Sequence[tuple[int, Scorecard]], *, lang: str | None = None) -> list[dict[str, Any]]:
-    """One dict per indicator (keys ``SCORE_COLUMNS``; positions in ``lang``); ``cards`` pairs each card with its
-    number in its file."""
+def score_rows(
+    cards: Sequence[tuple[int, Scorecard]], *, lang: str | None = None, rule_lang: str | None = None
+) -> list[dict[str, Any]]:
+    """One dict per indicator (keys ``SCORE_COLUMNS``; positions and rules in ``lang``, the rules in ``rule_lang``
+    when given: JSONL keeps ``ScoreRow.rule``'s English); ``cards`` pairs each card with its number in its file."""
     language = resolve_lang(lang)
+    rules = resolve_lang(rule_lang or language)
     out = []
     for number, card in cards:
         codes: dict[int, list[str]] = {}
@@ -122,7 +125,7 @@ def score_rows(cards: Sequence[tuple[int, Scorecard]], *, lang: str | None = Non
                     "ratio": _d(r.ratio),
                     "score": _d(r.score),
                     "filed_score": _d(r.filed_score),
-                    "rule": r.rule,
+                    "rule": r.rule_text(rules),
                     "flags": sorted(r.flags),
                     "reason": r.reason,
                     "findings": codes.get(r.index + 1, []),
@@ -218,10 +221,10 @@ def write_scores(
 ) -> tuple[Path, ...]:
     """Write the scorecards to ``out`` by its suffix; returns the files written (the main file last).
 
-    ``lang``: the language of the headers, sheet names, findings and page (``zh``, ``en``; ``None``: the
-    default); JSONL keeps the stable English keys.  CSV text cells that a spreadsheet would run as a formula get a
-    leading apostrophe unless ``raw`` (``cells.neutralize``); a workbook holds typed cells and, when there are
-    findings, a legend of their codes.
+    ``lang``: the language of the headers, sheet names, findings, rules and page (``zh``, ``en``; ``None``: the
+    default); JSONL keeps the stable English keys and the English rule (``ScoreRow.rule``).  CSV text cells that a
+    spreadsheet would run as a formula get a leading apostrophe unless ``raw`` (``cells.neutralize``); a workbook
+    holds typed cells and, when there are findings, a legend of their codes.
     """
     path = Path(out)
     suffix = path.suffix.lower()
@@ -231,7 +234,7 @@ def write_scores(
         )
     language = resolve_lang(lang)
     tables = {
-        "scores": score_rows(cards, lang=language),
+        "scores": score_rows(cards, lang=language, rule_lang="en" if suffix == ".jsonl" else None),
         "findings": finding_rows(cards, failures, lang=language),
         "summary": summary_rows(cards, failures),
     }
@@ -396,7 +399,8 @@ def render_scores_html(
                 f'<tr class="{css}"><td class="num">{r.index + 1}</td><td>{_e(r.level1)}</td><td>{_e(r.name)}</td>'
                 f"<td>{_e(r.target.raw)}</td><td>{_e(r.actual.raw if r.actual else '')}</td>"
                 f'<td class="num">{_n(r.weight)}</td><td class="num">{_n(r.score)}</td>'
-                f'<td class="num">{_n(r.filed_score)}</td><td>{_e(r.rule)}</td><td>{_e(r.reason)}</td></tr>'
+                f'<td class="num">{_n(r.filed_score)}</td><td>{_e(r.rule_text(language))}</td>'
+                f"<td>{_e(r.reason)}</td></tr>"
             )
         out.append("</table>")
         if card.findings:
