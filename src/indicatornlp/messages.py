@@ -23,6 +23,7 @@ from importlib import resources
 from typing import Any, Literal, TypeAlias, cast
 
 from .errors import InputError, compose, printable
+from .records import Severity
 
 __all__ = [
     "ENV",
@@ -32,6 +33,8 @@ __all__ = [
     "code_text",
     "default_lang",
     "entries",
+    "error_text",
+    "failed_status",
     "header",
     "headers",
     "lookup",
@@ -39,6 +42,8 @@ __all__ = [
     "placeholders",
     "resolve_lang",
     "severity_name",
+    "shown",
+    "stored",
     "text",
     "variants",
 ]
@@ -171,6 +176,15 @@ def severity_name(severity: object, lang: str | None = None) -> str:
 _FAILED = "failed: "
 
 
+def failed_status(code: str) -> str:
+    """The stored status of a file that could not be read or scored (``shown`` says it in a language).
+
+    >>> failed_status("F001")
+    'failed: F001'
+    """
+    return _FAILED + code
+
+
 def shown(column: str, value: object, lang: str | None = None) -> object:
     """A table cell as its reader sees it: a finding's ``severity`` and a file's ``status`` in ``lang``; any other
     cell as it is.  JSONL keeps the stored value; ``stored`` reads a shown cell back.
@@ -200,13 +214,13 @@ def stored(column: str, value: object) -> object:
         return value
     for lang in LANGS:
         if column == "severity":
-            found = next((v for v in ("error", "warning", "info") if severity_name(v, lang) == value), None)
+            found = next((s.value for s in Severity if severity_name(s, lang) == value), None)
             if found is not None:
                 return found
         elif value == text("status.ok", lang):
             return "ok"
         elif value.startswith(prefix := text("status.failed", lang, code="")):
-            return _FAILED + value.removeprefix(prefix)
+            return failed_status(value.removeprefix(prefix))
     return value
 
 

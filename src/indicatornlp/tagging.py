@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from .api import normalize_filings
 from .errors import printable
 from .isolation import checked_walk, isolate
-from .messages import Lang, resolve_lang
+from .messages import Lang, failed_status, resolve_lang
 from .readers import Limits
 from .records import Filing, Finding, Indicator, Normalized, Position, Severity
 from .rules import audit_normalized
@@ -88,7 +88,7 @@ def _failure_result(shown: str, path: str, failure: Finding, lang: Lang) -> File
     finding = _finding_dict(shown, None, None, dataclasses.replace(failure, message=failure.text(lang)), lang)
     summary = dict.fromkeys(SUMMARY_COLUMNS)
     summary.update(
-        source=shown, status=f"failed: {failure.code}", codes=[failure.code], file_size=size, file_mtime=mtime
+        source=shown, status=failed_status(failure.code), codes=[failure.code], file_size=size, file_mtime=mtime
     )
     return FileResult(shown, findings=(finding,), summaries=(summary,), failure=failure, fingerprint=fingerprint(path))
 

@@ -25,7 +25,7 @@ from typing import Any
 from ..atomic import AtomicFiles
 from ..cells import Layout, csv_cells, sheet_value
 from ..errors import OutputError
-from ..messages import Lang, header, headers, resolve_lang, severity_name, shown, text
+from ..messages import Lang, failed_status, header, headers, resolve_lang, severity_name, shown, text
 from ..records import FINDING_COLUMNS, Finding, Scorecard, _decimal_text
 from ..rules import legend
 from ..sheets import Book
@@ -193,7 +193,7 @@ def summary_rows(cards: Sequence[tuple[int, Scorecard]], failures: Sequence[Fail
             }
         )
     for failure in failures:
-        out.append(dict.fromkeys(SUMMARY_COLUMNS) | {"source": failure.source, "status": f"failed: {failure.code}"})
+        out.append(dict.fromkeys(SUMMARY_COLUMNS) | {"source": failure.source, "status": failed_status(failure.code)})
     return out
 
 
