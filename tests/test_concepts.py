@@ -178,6 +178,103 @@ FIELD = [
 ]
 
 
+# every invented example of the rule book (CONCEPTS.md's decided cases, CONCEPTS-rules.md's rules) read as it says:
+# the spec the gold and the tagger share; where the dictionary does not yet read one, a strict xfail says why
+RULE_BOOK = [
+    ("堤防工程质量", "合格", None, "quality_state.works", "rule-2-quality-state"),
+    ("堤防验收合格率", "100%", None, "pass_rate.works", "rule-2-pass-rate"),
+    ("培训护林员及发放宣传册", "80人、500份", None, "count.people.trained", "rule-3-compound-first"),
+    ("项目交工验收通过率", "100%", "某某大桥建设", "pass_rate.works", "rule-4-placeholder"),
+    ("增强居民安全感", "100%", None, "effect.improvement", "rule-6-nominal-100"),
+    ("消防水枪射程", "≥30米", None, "spec.range", "rule-7-range"),
+    ("冷库库容", "500吨", None, "spec.capacity", "rule-7-capacity"),
+    ("新建晒场(平方米)", "", None, "size.area", "rule-8-area"),
+    ("油菜种植面积(亩)", "", None, "size.area", "rule-8-planted"),
+    ("沼气池(立方米)", "", None, "size.volume", "rule-8-volume"),
+    ("网格员每人每月走访", "≥40户", None, "frequency.per_person", "rule-9-per-person"),
+    ("实际拨付资金", "300万元", None, "cost.total", "rule-10-total"),
+    ("资料印刷费", "≤2万元", None, "cost.item", "rule-11-item"),
+    ("桥梁维修补助标准", "≤60万元", None, "cost.total", "rule-12-works-standard"),
+    ("退牧还草补助", "每亩15元", None, "cost.per_unit", "rule-13-per-mu"),
+    ("人均培训成本", "≤500元", None, "cost.per_unit", "rule-13-service-cost"),
+    ("项目支出不超批复预算", "是", None, "cost.control_state", "rule-15-state"),
+    ("成本控制率", "≤100%", None, "cost.control_rate", "rule-15-rate"),
+    ("成本超支率", "≤0%", None, "cost.overrun_rate", "rule-15-overrun"),
+    ("农产品销售收入", "≥300万元", None, "revenue.amount", "rule-16-revenue"),
+    ("发放助学贷款金额", "800万元", None, "amount.disbursed", "rule-16-loans"),
+    ("改厕户数", "300户", None, "count.people.served", "rule-17-households"),
+    ("改造公租房", "60套", None, "count.items", "rule-17-dwellings"),
+    ("老年人体检", "5000人次", None, "count.people.served", "rule-18-check-ups"),
+    ("退役军人创业人数", "200人", None, "count.people.employed", "rule-19-employed"),
+    ("保障离休干部人数", "3人", None, "count.people.staff", "rule-20-staff"),
+    ("发放种牛(头)", "20", None, "count.items", "rule-21-animals"),
+    ("火灾事故发生起数", "0起", None, "count.incidents", "rule-21-incidents"),
+    ("禁毒宣传受众人次", "≥2万人次", None, "count.people.attending", "rule-22-publicity"),
+    ("家政培训期数", "≥4期", None, "count.events", "rule-23-sessions"),
+    ("电商培训场次", "≥6场", None, "count.events", "rule-23-sessions-2"),
+    ("学员结业考试通过率", "≥90%", None, "pass_rate.trainees", "rule-23-trainees"),
+    ("苗木成活率", "≥85%", None, "rate.survival", "rule-24-survival"),
+    ("退役军人就业率", "≥80%", None, "rate.employment", "rule-25-employment"),
+    ("网点覆盖范围", "全县各乡镇", None, "scope.coverage", "rule-26-place"),
+    ("医保覆盖面", "不低于上年", None, "rate.coverage", "rule-26-comparative"),
+    ("收费标准执行率", "100%", None, "compliance.rate", "rule-27-compliance"),
+    ("纠纷调解结案率", "≥85%", None, "completion_rate.tasks", "rule-28-cases"),
+    ("防汛物资储备到位率", "100%", None, "completion_rate.tasks", "rule-28-stock"),
+    ("西部志愿者年度考核合格率", "≥95%", None, "pass_rate.trainees", "rule-29-assessed"),
+    ("农户医疗负担", "有所减轻", None, "effect.reduction", "rule-30-reduction"),
+    ("群众幸福感", "明显提升", None, "effect.improvement", "rule-30-perception-grows"),
+    ("群众安全感", "≥90%", None, "state.perception", "rule-31-perception-graded"),
+    ("河道水质", "良好", None, "state.environment", "rule-31-environment"),
+    ("经费管理", "开支符合财经纪律", None, "compliance.state", "rule-32-funds-use"),
+    ("经费报销规范性", "规范", None, "compliance.state", "rule-32-funds-use-2"),
+    ("社保经办服务满意度", "≥90%", None, "satisfaction.public", "rule-33-service"),
+    ("居民对河道整治效果满意度", "≥90%", None, "satisfaction.public", "rule-33-outcome"),
+    ("沿线村民满意度", "≥90%", "某某大桥建设", "satisfaction.public", "rule-34-generic"),
+    ("执法装备使用者满意度", "≥90%", None, "satisfaction.staff", "rule-35-staff"),
+    ("用人单位对见习生满意度", "≥90%", None, "satisfaction.public", "rule-35-external"),
+    ("空气微站建设个数", "10个", None, "count.items", "rule-37-stations"),
+    ("负氧离子监测站点数", "5个", None, "count.items", "rule-37-stations-2"),
+    ("管网抢修及时性", "较高", None, "timeliness.works", "rule-38-works"),
+    ("路灯安装工程完工日期", "2025年9月底", None, "schedule.completion", "rule-39-date"),
+    ("实施期", "1年", None, "schedule.completion", "rule-39-period"),
+    ("奖补资金下拨", "10月底前到位", None, "timeliness.funds", "rule-40-date"),
+    ("补助下达用时", "≤15个工作日", None, "timeliness.funds", "rule-40-time-limit"),
+    ("游泳馆开放天数", "≥250天", None, "duration.service", "rule-41-service"),
+    ("研修班天数", "5天", None, "duration.event", "rule-41-event"),
+    ("奖补资金当年兑付率", "100%", None, "timeliness.funds", "rule-42-timely"),
+    ("奖补资金兑付率", "100%", None, "completion_rate.budget", "rule-42-plain"),
+    ("应发尽发率", "100%", None, "completion_rate.budget", "rule-42-应发尽发"),
+    ("医疗救助金发放及时率", "100%", None, "timeliness.funds", "rule-43-subsidy"),
+    ("改善村容村貌", "明显改善", None, "effect.improvement", "rule-44-phrasing"),
+    ("村庄环境更加整洁", "是", None, "effect.improvement", "rule-44-phrasing-2"),
+    ("★各类中药材种植总面积", "≥1万亩", None, "size.area", "rule-45-total"),
+    ("职工满意度", "≥90%", None, "satisfaction.staff", "case-1-staff"),
+    ("项目完成时限", "2024年12月底前", None, "schedule.completion", "case-3-date"),
+    ("项目预算资金", "≤100万元", None, "cost.total", "case-4-budget"),
+    ("成本控制数", "≤100万元", None, "cost.total", "case-4-cost"),
+    ("奖补资金拨付", "11月底前到位", None, "timeliness.funds", "case-7-date"),
+    ("经费使用管理", "符合专项资金管理办法", None, "compliance.state", "case-7-compliance"),
+    ("新建道路(公里)", "", None, "size.length", "case-8-length"),
+    ("新建护坡工程(处)", "", None, "count.items", "case-8-items"),
+]
+
+
+NOT_YET = {"rule-12-works-standard": "a 补助标准 is read as what a person receives, whatever the amount"}
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "project", "family"),
+    [
+        pytest.param(*row[:4], id=row[4], marks=[pytest.mark.xfail(strict=True, reason=NOT_YET[row[4]])])
+        if row[4] in NOT_YET
+        else pytest.param(*row[:4], id=row[4])
+        for row in RULE_BOOK
+    ],
+)
+def test_rule_book(name: str, target: str, project: str | None, family: str) -> None:
+    assert tag_concept(name, target, project).family == family
+
+
 @pytest.mark.parametrize(("name", "target", "project", "family"), [pytest.param(*row[:4], id=row[4]) for row in FIELD])
 def test_field_knowledge(name: str, target: str, project: str | None, family: str) -> None:
     c = tag_concept(name, target, project)

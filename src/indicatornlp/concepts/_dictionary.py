@@ -59,7 +59,8 @@ class Family:
     admissible: tuple[str, ...]
     """The defensible 二级, ``level2`` first."""
     when: tuple[tuple[tuple[str, ...], str], ...] = ()
-    """(words, 二级): the default 二级 when one of the words is in the name."""
+    """(words, 二级): the default 二级 when one of the words is in the name (outside ``admissible``, it joins that
+    row's set)."""
     what: str = ""
 
     def level2_for(self, name: str) -> tuple[str, str | None]:
@@ -273,9 +274,7 @@ def _families(table: Any, where: str) -> dict[str, Family]:
             raise DataFileError(here, f"level2 {level2!r} is not in its admissible list", hint="add it")
         when = []
         for case in entry.get("when", []):
-            chosen = _level2(case.get("level2"), here + " when")
-            if chosen not in admissible:
-                raise DataFileError(here, f"when chooses {chosen!r}, which is not admissible", hint="add it")
+            chosen = _level2(case.get("level2"), here + " when")  # outside the list, it joins the row's set
             when.append((_strings(case.get("words"), here + " when"), chosen))
         ordered = (level2, *(x for x in admissible if x != level2))
         out[fid] = Family(fid, form, level2, ordered, tuple(when), str(entry.get("what", "")))

@@ -218,6 +218,8 @@ def concept_name(name: str) -> tuple[str, str | None]:
     ('培训人次县内培训', None)
     >>> concept_name("受益建档立卡贫困人口数≥**人")
     ('受益建档立卡贫困人口数', 'people')
+    >>> concept_name("在**学科领域影响因子大于**分的论文")
+    ('在**学科领域影响因子大于**分的论文', None)
     """
     text = strip_decoration(name, _DECORATION, _EDGES)
     form: str | None = None
@@ -238,7 +240,12 @@ def concept_name(name: str) -> tuple[str, str | None]:
         if previous == text:
             break
         previous, text = text, _BRACKET.sub(bracket, text)
-    if embedded := _EMBEDDED.search(text):
+    embedded = _EMBEDDED.search(text)
+    # a template mark with no comparator before it is a target only when a unit follows (…人口数**人), not a word
+    # (影响因子大于**分的论文, 获得**奖励: the mark stands for a number the filer left open)
+    if embedded and embedded.group(2) and _unit_form(embedded.group(2)) is None:
+        embedded = None
+    if embedded:
         unit = next((g for g in embedded.groups() if g), None)
         form = form or (_unit_form(unit) if unit else None)
         text = text[: embedded.start()]
@@ -251,8 +258,13 @@ def concept_name(name: str) -> tuple[str, str | None]:
 def target_form(target: str) -> tuple[str | None, str]:
     """The form of a target and what shows it (``("rate", "%")``, ``("date", "11月底前")``; ``None``: unknown).
 
+    A comparison with last year (``不低于上年``) states no form of its own: the name's measure decides (rule 26).  Two
+    targets for a compound row (``80人、500份``) give the form of the first (rule 3).
+
     >>> target_form("≥95%"), target_form("≤28.4元/株"), target_form("2023年底"), target_form("及时")
     (('rate', '%'), ('money_per_unit', '元/株'), ('date', '2023年底'), ('qualitative', '及时'))
+    >>> target_form("不低于上年"), target_form("80人、500份")
+    ((None, ''), ('people', '人 (the first of several targets)'))
     """
     t = parse_target(target)
     if t.kind is TargetKind.NUMERIC:
@@ -262,11 +274,28 @@ def target_form(target: str) -> tuple[str | None, str]:
         return "number", "a bare number"
     if t.kind is TargetKind.DEADLINE:
         return "date", t.raw.strip()
-    if t.kind in (TargetKind.QUALITATIVE, TargetKind.DIRECTION):
-        return "qualitative", t.raw.strip()
-    if t.kind is TargetKind.TEXT:
+    if t.kind is TargetKind.DIRECTION and "last_year" in t.flags:
+        return None, ""
+    if t.kind is TargetKind.TEXT and (first := _first_target(target)) is not None:
+        return first
+    if t.kind in (TargetKind.QUALITATIVE, TargetKind.DIRECTION, TargetKind.TEXT):
         return "qualitative", t.raw.strip()
     return None, ""
+
+
+_SEVERAL = re.compile(r"\s*[、，,；;]\s*")
+
+
+def _first_target(target: str) -> tuple[str, str] | None:
+    """The form of the first of several numeric targets written in one cell (``80人、500份``), else ``None``."""
+    parts = _SEVERAL.split(target.strip())
+    if len(parts) < 2:
+        return None
+    first = parse_target(parts[0])
+    if first.kind is not TargetKind.NUMERIC or not first.unit or parse_target(parts[1]).kind is not TargetKind.NUMERIC:
+        return None
+    form = _form_of_unit(first.unit)
+    return (form, f"{first.unit} (the first of several targets)") if form else None
 
 
 # ---- the measure -------------------------------------------------------------------------------------------------
