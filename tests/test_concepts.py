@@ -464,6 +464,12 @@ def _shipped_text() -> str:
             id="unknown-level2",
         ),
         pytest.param(
+            'level2 = "服务对象满意度指标" },',
+            'level2 = "满意指标" },',
+            r"\[family.'effect.improvement'\] when: unknown 二级 '满意指标'",
+            id="unknown-level2-of-a-when",
+        ),
+        pytest.param(
             'family = "timeliness.{timeliness}"',
             'family = "timeliness.{timing}"',
             r"\[\[measure\]\] 'timeliness': unknown role set \{timing\}",

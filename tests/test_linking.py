@@ -434,6 +434,9 @@ def test_gold_f1_floor(split: str) -> None:
     concept, family = GOLD_FLOORS[split]
     assert result["f1"] >= concept and result["family"]["f1"] >= family, result
     assert result["rows"] == sum(1 for e in examples if not e.unsure)
+    # the errors by family add up to the family-level false and missed pairs
+    assert sum(result["family"]["false_by_family"].values()) == result["family"]["false_positives"]
+    assert sum(result["family"]["missed_by_family"].values()) == result["family"]["false_negatives"]
 
 
 def test_evaluate_linking_counts_pairs() -> None:
@@ -635,3 +638,6 @@ def test_cli_evaluate_linking() -> None:
     assert scores["threshold"] == DEFAULT_THRESHOLD
     assert scores["f1"] >= GOLD_FLOORS["holdout"][0] and scores["family"]["f1"] >= GOLD_FLOORS["holdout"][1]
     assert scores["agreement"]["rows"] > 50 and scores["agreement"]["family"]["f1"] > 0.5
+    shown = CliRunner().invoke(cli, ["evaluate", "--linking"]).output
+    worst = next(iter(scores["family"]["false_by_family"].items()))
+    assert f"family false pairs by predicted family: {worst[0]} {worst[1]}" in shown

@@ -171,8 +171,8 @@ def evaluate_command(
     inside the annotated defensible set), A101's precision and recall against the rows filed outside that set, the
     per-class table and the confusion matrix.  With ``--linking``: pairwise precision/recall/F1 of ``link`` at
     concept and family level (every row; unsure rows left out), with the agreement of the two annotation passes
-    beside.  With ``--cv``: grouped CV of the model's configuration repeated with ``--seeds`` seeds (5 folds),
-    each score's mean, spread and range.
+    beside, and the families the false and the missed pairs come from.  With ``--cv``: grouped CV of the model's
+    configuration repeated with ``--seeds`` seeds (5 folds), each score's mean, spread and range.
 
     \b
     Example:
@@ -245,6 +245,12 @@ def _evaluate_links(path: Any, threshold: float | None, as_json: bool) -> None:
     if agreed:
         click.echo(f"(annotator agreement: the blind second pass against the first on {agreed['rows']} rows of DATA)")
     click.echo(f"cluster purity {result['purity']:.3f}  inverse purity {result['inverse_purity']:.3f}")
+    for key, what in (
+        ("false_by_family", "false pairs by predicted family"),
+        ("missed_by_family", "missed pairs by gold family"),
+    ):
+        top = ", ".join(f"{f} {n}" for f, n in list(family[key].items())[:6])
+        click.echo(f"family {what}: {top or 'none'}")
 
 
 def _evaluate_categories(path: Any, model_path: str | None, plot: str | None, as_json: bool) -> None:

@@ -79,6 +79,7 @@ def evaluate_linking(
         next_id += 1
     family = _pairwise_scores(family_of, families)
     family["families"] = family.pop("concepts")
+    family |= _errors_by_family(family_of, families)
     return _pairwise_scores(assigned, concepts) | {
         "threshold": float(threshold),
         "skipped": len(linkage.skipped),
@@ -105,6 +106,27 @@ def agreement(first: Iterable[object], second: Iterable[object]) -> dict[str, An
         other = [str(_field(y, level)) for _, y in both]
         out[level] = _pairwise_scores(other, gold)
     return out
+
+
+def _errors_by_family(assigned: Sequence[str], families: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Where the family-level errors come from: the false pairs of each predicted family and the missed pairs of each
+    gold family, most first (families with none left out).
+
+    >>> _errors_by_family(["a", "a", "a", "b"], ["x", "x", "y", "y"])
+    {'false_by_family': {'a': 2}, 'missed_by_family': {'y': 1}}
+    """
+    together = Counter(zip(assigned, families, strict=True))
+    inside: Counter[str] = Counter()
+    shared: Counter[str] = Counter()
+    for (predicted, gold), n in together.items():
+        inside[predicted] += n * (n - 1) // 2
+        shared[gold] += n * (n - 1) // 2
+    false = {f: n * (n - 1) // 2 - inside[f] for f, n in Counter(assigned).items()}
+    missed = {f: n * (n - 1) // 2 - shared[f] for f, n in Counter(families).items()}
+    return {
+        "false_by_family": dict(sorted(((f, n) for f, n in false.items() if n), key=lambda x: (-x[1], x[0]))),
+        "missed_by_family": dict(sorted(((f, n) for f, n in missed.items() if n), key=lambda x: (-x[1], x[0]))),
+    }
 
 
 def _pairs_within(groups: Iterable[int]) -> int:
