@@ -171,6 +171,7 @@ FIELD = [
     ("重大动物疫情发生", "不发生", "动物防疫", "state.incidents", "rule-21-occurs"),
     # a state named, a change stated: the change (rules 30, 31); a grade stays a state
     ("村容村貌", "明显改善", "农村人居环境整治", "effect.improvement", "rule-30-change"),
+    ("村容村貌", "较上年提高", None, "effect.improvement", "rule-30-change-against-last-year"),
     ("工作效率", "显著提高", "信息化建设", "effect.improvement", "rule-30-change-2"),
     ("河道水质", "良好", "河道治理", "state.environment", "rule-31-grade"),
     ("管理制度", "逐步完善", None, "state.mechanism", "rule-31-mechanism-completed"),

@@ -589,7 +589,7 @@ def _read(name: str, target: str, project: str | None) -> tuple[Concept, int, in
     elif found is not None:
         measure, word, start, end = found
         evidence.insert(0, f"measure {measure.id}: {word}")
-        change = _change(d, target) if measure.rank == 1 and form == "qualitative" else None
+        change = _change(d, target) if measure.rank == 1 and form in ("qualitative", None) else None
         if change is not None:  # a state named, a change stated (村容村貌 → 明显改善): the change (rules 30, 31)
             measure = d.measures[change[0]]
             evidence[0] = f"measure {measure.id} (target: {change[1]}; not {found[0].id}: {word})"

@@ -119,18 +119,22 @@ def _errors_by_family(assigned: Sequence[str], families: Sequence[str]) -> dict[
     inside: Counter[str] = Counter()
     shared: Counter[str] = Counter()
     for (predicted, gold), n in together.items():
-        inside[predicted] += n * (n - 1) // 2
-        shared[gold] += n * (n - 1) // 2
-    false = {f: n * (n - 1) // 2 - inside[f] for f, n in Counter(assigned).items()}
-    missed = {f: n * (n - 1) // 2 - shared[f] for f, n in Counter(families).items()}
+        inside[predicted] += _pairs(n)
+        shared[gold] += _pairs(n)
+    false = {f: _pairs(n) - inside[f] for f, n in Counter(assigned).items()}
+    missed = {f: _pairs(n) - shared[f] for f, n in Counter(families).items()}
     return {
         "false_by_family": dict(sorted(((f, n) for f, n in false.items() if n), key=lambda x: (-x[1], x[0]))),
         "missed_by_family": dict(sorted(((f, n) for f, n in missed.items() if n), key=lambda x: (-x[1], x[0]))),
     }
 
 
+def _pairs(n: int) -> int:
+    return n * (n - 1) // 2
+
+
 def _pairs_within(groups: Iterable[int]) -> int:
-    return sum(n * (n - 1) // 2 for n in groups)
+    return sum(_pairs(n) for n in groups)
 
 
 def _pairwise_scores(assigned: Sequence[object], concepts: Sequence[str]) -> dict[str, Any]:
